@@ -1,0 +1,126 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// MARK: - Modules
+//
+// One direction of dependency: a module names only modules above it in this list.
+// `DEPLOYOTRON_TARGETS=LogTriage,Deploy swift test` builds and tests only those modules
+// (and what they depend on): on a 2-core machine that is the difference between
+// seconds and minutes while working on one module.
+
+struct Module {
+    let name: String
+    var dependencies: [String] = []
+    var external: [Target.Dependency] = []
+    var testDependencies: [String] = []
+    var testExternal: [Target.Dependency] = []
+    var resources: [Resource]? = nil
+    var hasTests = true
+}
+
+let ahc: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
+let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
+let nioHTTP1: Target.Dependency = .product(name: "NIOHTTP1", package: "swift-nio")
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
+let mustache: Target.Dependency = .product(name: "Mustache", package: "swift-mustache")
+let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
+let lifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+
+let modules: [Module] = [
+    // JSONValue: the one dynamic JSON type every module speaks (tool input, resources, DynamoDB maps).
+    Module(name: "JSON"),
+    // Where deployotron's files live: bundled skills/prompts/notify, XDG state and data.
+    Module(name: "Locations"),
+    // The Messages API client: types, SSE decoding, stream accumulation, retries.
+    Module(name: "Claude", dependencies: ["JSON"], external: [ahc, nioCore, logging], testDependencies: ["TestSupport"]),
+    // Conversation loop, tool registry and permissions, skills, prompts, transcripts.
+    Module(name: "Agent", dependencies: ["Claude", "Locations"], external: [mustache, yams], testDependencies: ["TestSupport"]),
+    // SigV4, credentials, small AWS service clients.
+    Module(name: "AWS", dependencies: ["JSON"], external: [ahc, crypto, nioCore, logging], testDependencies: ["TestSupport"]),
+    // Projects, resources, events, deployments, port allocations: SQLite or DynamoDB.
+    Module(name: "Ledger", dependencies: ["JSON", "AWS", "Locations"], external: [grdb, logging], testDependencies: ["TestSupport"]),
+    // Log reduction, failure signatures, redaction.
+    Module(name: "LogTriage", resources: [.copy("Resources/signatures.json")]),
+    // Detection, generators, ports, docker runner, deploy targets, history, rollback.
+    Module(name: "Deploy", dependencies: ["Ledger", "AWS", "Locations"], external: [mustache, logging], testDependencies: ["TestSupport"], resources: [.copy("Templates")]),
+    // The HTTP server behind `deployotron serve`.
+    Module(name: "Notify", dependencies: ["Ledger"], external: [hummingbird, lifecycle, logging], testDependencies: ["TestSupport"], testExternal: [ahc]),
+    // deployotron's services as Claude tools.
+    Module(name: "DeployTools", dependencies: ["Agent", "Deploy", "Ledger", "LogTriage"], testDependencies: ["TestSupport"]),
+    // The libedit REPL.
+    Module(name: "Shell", dependencies: ["Agent", "DeployTools", "Ledger", "Locations", "CEditLine"], testDependencies: ["TestSupport"]),
+    // The commands of the `deployotron` executable.
+    Module(name: "DeployotronCLI", dependencies: ["Claude", "Agent", "AWS", "Ledger", "LogTriage", "Deploy", "Notify", "DeployTools", "Shell", "Locations"], external: [argumentParser, logging], testDependencies: ["TestSupport"]),
+    // Shared by the test targets only: a fake Messages API server, temporary directories, process helpers.
+    Module(name: "TestSupport", dependencies: ["Locations"], external: [hummingbird, nioCore, nioPosix, nioHTTP1], hasTests: false),
+]
+
+// MARK: - Selection
+
+let systemLibraries: Set<String> = ["CEditLine"]
+let requested: Set<String>? = Context.environment["DEPLOYOTRON_TARGETS"].map {
+    Set($0.split(separator: ",").map { String($0.filter { $0 != " " }) })
+}
+let byName = Dictionary(uniqueKeysWithValues: modules.map { ($0.name, $0) })
+
+func closure(_ roots: Set<String>, withTests: Bool) -> Set<String> {
+    var seen = Set<String>()
+    var stack = Array(roots)
+    while let name = stack.popLast() {
+        guard seen.insert(name).inserted, let module = byName[name] else { continue }
+        stack += module.dependencies
+        if withTests && roots.contains(name) { stack += module.testDependencies }
+    }
+    return seen
+}
+
+let selected: Set<String> = requested.map { closure($0, withTests: true) } ?? Set(modules.map(\.name)).union(systemLibraries)
+let tested: Set<String> = requested ?? Set(modules.filter(\.hasTests).map(\.name))
+let buildsExecutable = requested == nil
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+var targets: [Target] = []
+for module in modules where selected.contains(module.name) {
+    let deps = module.dependencies.map { Target.Dependency.target(name: $0) } + module.external
+    targets.append(.target(name: module.name, dependencies: deps, resources: module.resources, swiftSettings: strict))
+    if module.hasTests && tested.contains(module.name) {
+        let testDeps = [Target.Dependency.target(name: module.name)]
+            + module.testDependencies.map { .target(name: $0) } + module.testExternal
+        targets.append(.testTarget(name: "\(module.name)Tests", dependencies: testDeps, swiftSettings: strict))
+    }
+}
+if selected.contains("CEditLine") {
+    targets.append(.systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]))
+}
+if buildsExecutable {
+    targets.append(.executableTarget(name: "deployotron", dependencies: ["DeployotronCLI", argumentParser], swiftSettings: strict))
+}
+
+let package = Package(
+    name: "deployotron",
+    platforms: [.macOS(.v15)],
+    products: buildsExecutable ? [.executable(name: "deployotron", targets: ["deployotron"])] : [],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.25.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", "5.0.0"..<"7.0.0"),
+    ],
+    targets: targets,
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+// The Agent module. See Package.swift for what it is for.
+enum AgentModule {}

@@ -1,0 +1,2 @@
+// The Claude module. See Package.swift for what it is for.
+enum ClaudeModule {}

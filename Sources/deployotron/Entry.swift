@@ -1,0 +1,4 @@
+import ArgumentParser
+import DeployotronCLI
+
+@main extension DeployotronCommand {}

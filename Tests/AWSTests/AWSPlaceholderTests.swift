@@ -1,0 +1,6 @@
+import Testing
+@testable import AWS
+
+@Suite struct AWSPlaceholderTests {
+    @Test func moduleLoads() {}
+}

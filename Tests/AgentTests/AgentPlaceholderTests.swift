@@ -1,0 +1,6 @@
+import Testing
+@testable import Agent
+
+@Suite struct AgentPlaceholderTests {
+    @Test func moduleLoads() {}
+}

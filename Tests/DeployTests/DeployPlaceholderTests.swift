@@ -1,0 +1,6 @@
+import Testing
+@testable import Deploy
+
+@Suite struct DeployPlaceholderTests {
+    @Test func moduleLoads() {}
+}

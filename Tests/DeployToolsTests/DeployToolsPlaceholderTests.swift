@@ -1,0 +1,6 @@
+import Testing
+@testable import DeployTools
+
+@Suite struct DeployToolsPlaceholderTests {
+    @Test func moduleLoads() {}
+}

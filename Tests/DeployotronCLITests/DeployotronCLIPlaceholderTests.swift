@@ -1,0 +1,6 @@
+import Testing
+@testable import DeployotronCLI
+
+@Suite struct DeployotronCLIPlaceholderTests {
+    @Test func moduleLoads() {}
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import Ledger
+
+@Suite struct LedgerPlaceholderTests {
+    @Test func moduleLoads() {}
+}

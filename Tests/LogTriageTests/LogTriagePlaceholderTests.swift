@@ -1,0 +1,6 @@
+import Testing
+@testable import LogTriage
+
+@Suite struct LogTriagePlaceholderTests {
+    @Test func moduleLoads() {}
+}

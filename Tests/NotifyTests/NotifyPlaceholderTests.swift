@@ -1,0 +1,6 @@
+import Testing
+@testable import Notify
+
+@Suite struct NotifyPlaceholderTests {
+    @Test func moduleLoads() {}
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import Shell
+
+@Suite struct ShellPlaceholderTests {
+    @Test func moduleLoads() {}
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what is missing and runs the whole test suite: unit tests, server tests over
+# real sockets, DynamoDB tests against moto_server on loopback, and the REPL through a pty.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+source scripts/setup.sh --test
+command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
+
+# moto_server stands in for DynamoDB, with SigV4 verification switched on (scripts/moto.sh).
+source scripts/moto.sh
+moto_start
+trap moto_stop EXIT
+
+swift build --build-tests
+swift test --skip-build "$@"
