@@ -1,18 +1,62 @@
 #!/usr/bin/env bash
-# Starts moto_server on a free loopback port for the DynamoDB tests and exports
-# DEPLOYOTRON_TEST_MOTO_ENDPOINT. Sourced by scripts/test.sh.
+# Starts moto_server on a free loopback port for the DynamoDB tests, with SigV4 verification on,
+# and exports DEPLOYOTRON_TEST_MOTO_ENDPOINT, DEPLOYOTRON_TEST_MOTO_ACCESS_KEY_ID and
+# DEPLOYOTRON_TEST_MOTO_SECRET_ACCESS_KEY. Sourced by scripts/test.sh.
+#
+# moto accepts any request until told otherwise, so the IAM user the tests sign as (and its
+# policy allowing dynamodb:*) is created first; then POST /moto-api/reset-auth with 0 makes
+# every later request need a valid signature by a known key that its policies allow.
 
 moto_start() {
-  local port
+  local port endpoint keys
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   MOTO_LOG="$(mktemp -t moto.XXXXXX.log)"
   moto_server -H 127.0.0.1 -p "$port" >"$MOTO_LOG" 2>&1 &
   MOTO_PID=$!
+  endpoint="http://127.0.0.1:$port"
   for _ in $(seq 1 100); do
-    curl -s -o /dev/null "http://127.0.0.1:$port/moto-api/" && break
+    curl -s -o /dev/null "$endpoint/moto-api/" && break
     sleep 0.1
   done
-  export DEPLOYOTRON_TEST_MOTO_ENDPOINT="http://127.0.0.1:$port"
+  if ! curl -s -o /dev/null "$endpoint/moto-api/"; then
+    echo "moto.sh: moto_server did not start on $endpoint; see $MOTO_LOG" >&2
+    return 1
+  fi
+
+  # Any key works while auth is off; these placeholder values only route the IAM calls.
+  if ! keys=$(MOTO_ENDPOINT="$endpoint" python3 - <<'PY'
+import json, os
+import boto3
+iam = boto3.client(
+    "iam", endpoint_url=os.environ["MOTO_ENDPOINT"], region_name="us-east-1",
+    aws_access_key_id="bootstrap", aws_secret_access_key="bootstrap",
+)
+user = "deployotron-tests"
+iam.create_user(UserName=user)
+policy = iam.create_policy(
+    PolicyName="deployotron-tests-dynamodb",
+    PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": ["dynamodb:*"], "Resource": "*"}],
+    }),
+)
+iam.attach_user_policy(UserName=user, PolicyArn=policy["Policy"]["Arn"])
+key = iam.create_access_key(UserName=user)["AccessKey"]
+print(key["AccessKeyId"], key["SecretAccessKey"])
+PY
+  ); then
+    echo "moto.sh: could not create the test IAM user in moto (is boto3 installed?); see $MOTO_LOG" >&2
+    return 1
+  fi
+  # The body is the number of requests still let through unchecked; not form-encoded, or moto reads nothing.
+  if ! curl -sf -o /dev/null -X POST -H "Content-Type: text/plain" --data-binary 0 "$endpoint/moto-api/reset-auth"; then
+    echo "moto.sh: could not switch on signature checks in moto; see $MOTO_LOG" >&2
+    return 1
+  fi
+
+  export DEPLOYOTRON_TEST_MOTO_ENDPOINT="$endpoint"
+  export DEPLOYOTRON_TEST_MOTO_ACCESS_KEY_ID="${keys%% *}"
+  export DEPLOYOTRON_TEST_MOTO_SECRET_ACCESS_KEY="${keys#* }"
 }
 
 moto_stop() {
