@@ -53,7 +53,7 @@ let modules: [Module] = [
     // deployotron's services as Claude tools.
     Module(name: "DeployTools", dependencies: ["Agent", "Deploy", "Ledger", "LogTriage"], testDependencies: ["TestSupport"]),
     // The libedit REPL.
-    Module(name: "Shell", dependencies: ["Agent", "DeployTools", "Ledger", "Locations", "CEditLine"], testDependencies: ["TestSupport"]),
+    Module(name: "Shell", dependencies: ["Agent", "Ledger", "Locations", "CEditLine"], testDependencies: ["TestSupport"]),
     // The commands of the `deployotron` executable.
     Module(name: "DeployotronCLI", dependencies: ["Claude", "Agent", "AWS", "Ledger", "LogTriage", "Deploy", "Notify", "DeployTools", "Shell", "Locations"], external: [argumentParser, logging], testDependencies: ["TestSupport"]),
     // Shared by the test targets only: a fake Messages API server, temporary directories, process helpers.

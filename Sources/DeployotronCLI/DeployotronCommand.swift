@@ -1,17 +1,29 @@
 import ArgumentParser
 
-/// `deployotron`: the root command. With no subcommand it opens the REPL in the current directory.
+/// `deployotron`: the root command. With no subcommand it opens the REPL in the current directory;
+/// with `-p PROMPT` it runs one conversation to its end and prints the answer.
 public struct DeployotronCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "deployotron",
-        abstract: "A Claude-driven deploy shell.",
+        abstract: "A Claude-driven deploy shell: run it in your project and ask it to deploy.",
+        discussion: """
+            With no subcommand, opens an interactive session in the current directory (the project).
+            Set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN) to talk to Claude.
+            """,
         version: DeployotronVersion.current,
-        subcommands: []
+        subcommands: [
+        ]
     )
+
+    @OptionGroup public var session: SessionOptions
 
     public init() {}
 
     public func run() async throws {
-        print(Self.helpMessage())
+        if let prompt = session.prompt {
+            try await OneShot(options: session).run(prompt: prompt)
+        } else {
+            try await InteractiveSession(options: session).run()
+        }
     }
 }

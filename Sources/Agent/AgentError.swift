@@ -1,0 +1,23 @@
+/// Why the agent could not do what was asked.
+public struct AgentError: Error, Sendable, CustomStringConvertible {
+    public enum Code: Sendable, Equatable {
+        /// A tool breaks the registry's rules.
+        case invalidTool
+        /// A prompt template is missing or does not render.
+        case prompt
+        /// A transcript could not be written or read.
+        case transcript
+        /// Settings could not be read or written.
+        case settings
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import Ledger
+import Logging
+import Notify
+
+/// `deployotron serve`: the endpoint build agents report to with `notify.sh`.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Record what build agents report with notify.sh, and serve it back.",
+        discussion: """
+            Listens on 127.0.0.1:8082 by default. Binding to another address needs a token, which every \
+            request must then carry as `Authorization: Bearer T`. SIGTERM or Ctrl-C finish the requests \
+            in flight, then stop.
+            """
+    )
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on (0 picks a free one).")
+    var port = 8082
+
+    @Option(help: "The ledger: sqlite:PATH or dynamodb:TABLE[?region=R] (default: $DEPLOYOTRON_STORE, else the SQLite file in $XDG_DATA_HOME/deployotron).")
+    var store: String?
+
+    @Option(help: "A bearer token every request must carry (default: $DEPLOYOTRON_NOTIFY_TOKEN). Required off loopback.")
+    var token: String?
+
+    @Option(help: "The largest request body accepted, in bytes.")
+    var maxBodySize = 1 << 20
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let token = self.token ?? environment["DEPLOYOTRON_NOTIFY_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        let location = try LedgerLocation.resolve(flag: store, environment: environment)
+        let configuration = NotifyServerConfiguration(host: host, port: port, token: token, maxBodySize: maxBodySize)
+        try configuration.validate()
+        let ledger = try await location.open(environment: environment)
+
+        var logger = Logger(label: "deployotron.serve")
+        logger.logLevel = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let announce = logger
+        let app = try buildApplication(store: ledger, configuration: configuration, logger: logger) { _ in
+            // Whether a token is required is said; the token itself never is.
+            announce.info("deployotron serve listening", metadata: [
+                "address": "\(configuration.host):\(configuration.port)", "store": "\(location)",
+                "token": "\(token == nil ? "off" : "required")",
+            ])
+        }
+        try await app.runService()
+    }
+}
