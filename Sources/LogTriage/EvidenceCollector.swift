@@ -1,0 +1,118 @@
+/// Watches the line stream and keeps, in bounded memory, what the excerpt may need:
+/// the tail, the first few and the last many error blocks (with whole stack traces).
+struct EvidenceCollector {
+    struct Limits: Sendable {
+        var before = 4
+        var after = 4
+        var tail = 200
+        var headBlocks = 4
+        var recentBlocks = 48
+        var maxBlockLines = 400
+    }
+
+    let limits: Limits
+    private(set) var ring: LineRing
+    private(set) var headBlocks: [ErrorBlock] = []
+    private(set) var recentBlocks: [ErrorBlock] = []
+    private(set) var droppedBlocks = 0
+    private var open: ErrorBlock? = nil
+    private var captureUntil = 0
+    private var inTrace = false
+
+    init(limits: Limits = Limits()) {
+        self.limits = limits
+        ring = LineRing(capacity: max(limits.tail, limits.before + 1))
+    }
+
+    /// Score at or above which a line opens or extends a block.
+    static let eventScore: Int8 = 2
+
+    mutating func observe(_ bytes: UnsafeBufferPointer<UInt8>, number: Int, template: Int32, score: Int8, signature: Bool) {
+        let trace = Self.isTraceLine(bytes, afterTrace: inTrace)
+        inTrace = trace || (inTrace && Self.isIndented(bytes))
+        let event = score >= Self.eventScore || signature || Self.startsTrace(bytes)
+        if open != nil {
+            if number <= captureUntil || trace || event {
+                open!.append(Self.keep(bytes, number: number, template: template, score: score, signature: signature, trace: trace))
+                if event || trace { captureUntil = max(captureUntil, number + limits.after) }
+                if open!.lines.count >= limits.maxBlockLines { close() }
+            } else {
+                close()
+            }
+        } else if event {
+            var block = ErrorBlock()
+            for line in ring.last(limits.before) { block.append(line) }
+            block.append(Self.keep(bytes, number: number, template: template, score: score, signature: signature, trace: trace))
+            open = block
+            captureUntil = number + limits.after
+        }
+        ring.push(bytes, number: number, template: template, score: score, signature: signature, trace: trace)
+    }
+
+    /// Closes the open block; call once at the end of the input.
+    mutating func finish() {
+        close()
+    }
+
+    var blocks: [ErrorBlock] { headBlocks + recentBlocks }
+
+    private mutating func close() {
+        guard let block = open else { return }
+        open = nil
+        if headBlocks.count < limits.headBlocks {
+            headBlocks.append(block)
+            return
+        }
+        if recentBlocks.count >= limits.recentBlocks {
+            recentBlocks.removeFirst()
+            droppedBlocks += 1
+        }
+        recentBlocks.append(block)
+    }
+
+    static func keep(_ bytes: UnsafeBufferPointer<UInt8>, number: Int, template: Int32, score: Int8, signature: Bool, trace: Bool) -> KeptLine {
+        KeptLine(number: number, text: String(decoding: bytes.prefix(LineRing.keptBytes), as: UTF8.self),
+                 template: template, score: score, signature: signature, trace: trace)
+    }
+
+    // MARK: - Stack traces
+
+    static func isIndented(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = bytes.first else { return false }
+        return first == 0x20 || first == 0x09
+    }
+
+    /// Lines that begin a trace: `Traceback (most recent call last):`, `goroutine 1 [running]:`,
+    /// `Caused by:`, `Stack trace:`.
+    static func startsTrace(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        hasPrefix(bytes, "Traceback (most recent call last)") || hasPrefix(bytes, "goroutine ")
+            || hasPrefix(bytes, "Caused by:") || hasPrefix(bytes, "Stack trace:")
+            || hasPrefix(bytes, "Backtrace:") || hasPrefix(bytes, "thread '")
+    }
+
+    /// Frames of Java, JavaScript, Python, Ruby, Go, Rust and Swift traces.
+    static func isTraceLine(_ bytes: UnsafeBufferPointer<UInt8>, afterTrace: Bool) -> Bool {
+        var i = 0
+        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
+        let rest = UnsafeBufferPointer(rebasing: bytes[i...])
+        if i > 0 {
+            if hasPrefix(rest, "at ") || hasPrefix(rest, "File \"") || hasPrefix(rest, "from ")
+                || hasPrefix(rest, "... ") || hasPrefix(rest, "/") && afterTrace {
+                return true
+            }
+            if afterTrace { return true }
+        }
+        if hasPrefix(rest, "Caused by:") || hasPrefix(rest, "Traceback (most recent call last)") { return true }
+        // Numbered frames: `#3 0x...`, `  3: std::...`
+        if rest.first == 0x23, rest.count > 1, rest[1] &- 0x30 < 10 { return true }
+        return false
+    }
+
+    static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ prefix: StaticString) -> Bool {
+        let count = prefix.utf8CodeUnitCount
+        guard bytes.count >= count else { return false }
+        let p = prefix.utf8Start
+        for k in 0..<count where bytes[k] != p[k] { return false }
+        return true
+    }
+}

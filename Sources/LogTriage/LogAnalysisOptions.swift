@@ -1,0 +1,23 @@
+/// Knobs for `LogAnalyzer`. The defaults suit a build or deploy log of any size.
+public struct LogAnalysisOptions: Sendable {
+    /// The excerpt's budget in estimated tokens (see `TokenEstimate`).
+    public var tokenBudget: Int
+    /// How many templates the result lists (most frequent first); nil for all.
+    public var templateLimit: Int?
+    /// Drain's similarity threshold: the share of positions that must agree to join a template.
+    /// Masked variables already agree, so this sits above Drain's usual 0.5.
+    public var similarity: Double
+    /// Templates kept before new shapes fold into one overflow template (bounds memory).
+    public var maxTemplates: Int
+    /// How many key lines to report.
+    public var keyLineLimit: Int
+
+    public init(tokenBudget: Int = 2_000, templateLimit: Int? = 200, similarity: Double = 0.7,
+                maxTemplates: Int = 20_000, keyLineLimit: Int = 12) {
+        self.tokenBudget = tokenBudget
+        self.templateLimit = templateLimit
+        self.similarity = similarity
+        self.maxTemplates = maxTemplates
+        self.keyLineLimit = keyLineLimit
+    }
+}

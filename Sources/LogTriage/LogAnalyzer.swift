@@ -1,0 +1,182 @@
+import Foundation
+
+/// Reads a log once, in constant memory, and reports known failures, key lines, folded
+/// templates and a redacted excerpt sized for Claude.
+public struct LogAnalyzer: Sendable {
+    public let catalogue: SignatureCatalogue
+    public let options: LogAnalysisOptions
+    public let redactor: SecretRedactor
+    private let automaton: LiteralAutomaton
+    private let keywordBase: Int
+    private let negationBase: Int
+    private let keywordWeights: [Int8]
+
+    public init(catalogue: SignatureCatalogue, options: LogAnalysisOptions = LogAnalysisOptions(),
+                redactor: SecretRedactor = SecretRedactor()) {
+        self.catalogue = catalogue
+        self.options = options
+        self.redactor = redactor
+        var patterns = catalogue.literals
+        keywordBase = patterns.count
+        patterns += ErrorVocabulary.words.map(\.0)
+        negationBase = patterns.count
+        patterns += ErrorVocabulary.negations
+        keywordWeights = ErrorVocabulary.words.map(\.1)
+        automaton = LiteralAutomaton(patterns: patterns)
+    }
+
+    /// An analyzer with the bundled signature catalogue.
+    public init(options: LogAnalysisOptions = LogAnalysisOptions()) throws {
+        self.init(catalogue: try SignatureCatalogue.bundled(), options: options)
+    }
+
+    /// Analyses the whole source. `onLine`, when given, receives each line's 1-based number
+    /// and template id in input order, as the lines are read (for `--per-line`).
+    public func analyze(_ source: LogSource, onLine: ((_ line: Int, _ template: Int) -> Void)? = nil) throws -> LogAnalysis {
+        var reader = LogLineReader()
+        var masked = MaskedLine()
+        var miner = TemplateMiner(similarity: options.similarity, maxTemplates: options.maxTemplates)
+        var collector = EvidenceCollector()
+        var hits: [Int: SignatureTally] = [:]
+        var candidates: [Int32] = []
+        candidates.reserveCapacity(8)
+        var lineNumber = 0
+
+        try reader.read(source) { line in
+            lineNumber += 1
+            masked.mask(line)
+            let template = miner.add(masked, line: line, lineNumber: lineNumber)
+            onLine?(lineNumber, Int(template))
+
+            var score: Int8 = 0
+            var negated = false
+            candidates.removeAll(keepingCapacity: true)
+            automaton.scan(line) { id in
+                let index = Int(id)
+                if index < keywordBase {
+                    candidates.append(id)
+                } else if index < negationBase {
+                    score = max(score, keywordWeights[index - keywordBase])
+                } else {
+                    negated = true
+                }
+            }
+            if negated { score = min(score, 1) }
+            var signature = false
+            if !candidates.isEmpty {
+                let text = String(decoding: line.prefix(LineRing.keptBytes), as: UTF8.self)
+                var checked: [Int] = []
+                for literal in candidates {
+                    let owner = catalogue.literalOwners[Int(literal)]
+                    let key = owner.signature << 16 | owner.rule
+                    if checked.contains(key) { continue }
+                    checked.append(key)
+                    if catalogue.confirm(signature: owner.signature, rule: owner.rule, line: text) {
+                        hits[owner.signature, default: SignatureTally(example: text)].record(lineNumber)
+                        signature = true
+                    }
+                }
+                if signature { score = max(score, 3) }
+            }
+            collector.observe(line, number: lineNumber, template: template, score: score, signature: signature)
+        }
+        collector.finish()
+        return report(reader.totals, miner: miner, collector: collector, hits: hits)
+    }
+
+    // MARK: - Report
+
+    struct SignatureTally {
+        var example: String
+        var count = 0
+        var first: [Int] = []
+        var last: [Int] = []
+
+        mutating func record(_ line: Int) {
+            count += 1
+            if first.count < 5 {
+                first.append(line)
+            } else {
+                if last.count == 3 { last.removeFirst() }
+                last.append(line)
+            }
+        }
+
+        var lines: [Int] { first + last }
+    }
+
+    private func report(_ totals: LogLineReader.Totals, miner: TemplateMiner, collector: EvidenceCollector,
+                        hits: [Int: SignatureTally]) -> LogAnalysis {
+        let order = miner.clusters.indices.sorted {
+            let a = miner.clusters[$0], b = miner.clusters[$1]
+            return a.count != b.count ? a.count > b.count : a.firstLine < b.firstLine
+        }
+        let limited = options.templateLimit.map { Array(order.prefix($0)) } ?? order
+        let templates = limited.map { index in
+            let cluster = miner.clusters[index]
+            return LogAnalysis.Template(id: index, pattern: redactor.redact(miner.pattern(Int32(index))),
+                                        count: cluster.count, firstLine: cluster.firstLine,
+                                        sample: redactor.redact(cluster.sample))
+        }
+        let signatureHits = hits.sorted { $0.value.first[0] < $1.value.first[0] }.map { index, tally in
+            let signature = catalogue.signatures[index]
+            return LogAnalysis.SignatureHit(id: signature.id, title: signature.title, hint: signature.hint,
+                                            category: signature.category, count: tally.count, lines: tally.lines,
+                                            example: redactor.redact(ExcerptBuilder.display(tally.example, limit: 300)))
+        }
+        let blocks = collector.blocks
+        let tail = collector.ring.last(collector.limits.tail)
+        let builder = ExcerptBuilder(budget: options.tokenBudget)
+        let excerpt = redactor.redact(builder.build(ExcerptBuilder.Input(
+            blocks: blocks,
+            tail: tail,
+            totalLines: totals.lines,
+            totalBytes: totals.bytes,
+            signatureLines: hits.values.flatMap(\.lines).sorted(),
+            templates: order.prefix(20).map { (miner.pattern(Int32($0)), miner.clusters[$0].count) },
+            templateCount: miner.clusters.count
+        )))
+        let keyLines = keyLines(blocks: blocks, tail: tail)
+        return LogAnalysis(
+            lineCount: totals.lines,
+            byteCount: totals.bytes,
+            truncatedLines: totals.truncatedLines,
+            templateCount: miner.clusters.count,
+            signatures: signatureHits,
+            keyLines: keyLines,
+            templates: templates,
+            excerpt: excerpt,
+            excerptTokens: TokenEstimate.tokens(excerpt),
+            summary: summary(totals, templateCount: miner.clusters.count, signatures: signatureHits, keyLines: keyLines)
+        )
+    }
+
+    /// The strongest evidence, later lines preferred: signature lines first, then failure words.
+    private func keyLines(blocks: [ErrorBlock], tail: [KeptLine]) -> [LogAnalysis.KeyLine] {
+        var all: [Int: KeptLine] = [:]
+        for block in blocks { for line in block.lines where line.score >= 3 || line.signature { all[line.number] = line } }
+        for line in tail where line.score >= 3 || line.signature { all[line.number] = line }
+        let ranked = all.values.sorted { a, b in
+            if a.signature != b.signature { return a.signature }
+            return a.number > b.number
+        }
+        return ranked.prefix(options.keyLineLimit).sorted { $0.number < $1.number }.map {
+            LogAnalysis.KeyLine(line: $0.number, text: redactor.redact(ExcerptBuilder.display($0.text, limit: 300)))
+        }
+    }
+
+    private func summary(_ totals: LogLineReader.Totals, templateCount: Int,
+                         signatures: [LogAnalysis.SignatureHit], keyLines: [LogAnalysis.KeyLine]) -> String {
+        var parts = ["\(totals.lines) lines (\(totals.bytes) bytes) folded into \(templateCount) templates."]
+        if signatures.isEmpty {
+            parts.append("No known failure signature matched.")
+        } else {
+            let titles = signatures.map { "\($0.title) (line \($0.lines[0]))" }
+            parts.append("Known failures: " + titles.joined(separator: "; ") + ".")
+        }
+        if let last = keyLines.last {
+            parts.append("Last error line \(last.line): \(ExcerptBuilder.display(last.text, limit: 160))")
+        }
+        return parts.joined(separator: " ")
+    }
+}

@@ -1,0 +1,254 @@
+/// One line cut into whitespace-separated tokens, with the variable parts masked.
+///
+/// A token's alphanumeric words that hold a digit (numbers, hex, ids, IPs, versions, times)
+/// or are day and month names are variable; punctuation and other words are kept. Each token
+/// becomes a 64-bit hash of its masked form, so `blk_-123` and `blk_-9` hash alike and two
+/// lines of one template compare by integers. The buffers are reused from line to line.
+struct MaskedLine {
+    static let hasVariable: UInt8 = 1
+    static let allVariable: UInt8 = 2
+
+    private(set) var hashes: [UInt64] = []
+    private(set) var flags: [UInt8] = []
+    private(set) var starts: [Int32] = []
+    private(set) var ends: [Int32] = []
+    /// A hash of the whole masked token sequence.
+    private(set) var lineHash: UInt64 = 0
+
+    var count: Int { hashes.count }
+
+    init() {
+        hashes.reserveCapacity(64)
+        flags.reserveCapacity(64)
+        starts.reserveCapacity(64)
+        ends.reserveCapacity(64)
+    }
+
+    static let fnvOffset: UInt64 = 0xcbf2_9ce4_8422_2325
+    static let fnvPrime: UInt64 = 0x0000_0100_0000_01B3
+    static let variableMark: UInt8 = 0x01
+
+    /// Cuts and masks `line`; at most `maxTokens` tokens are kept (the rest fold into the last).
+    mutating func mask(_ line: UnsafeBufferPointer<UInt8>, maxTokens: Int = 256) {
+        hashes.removeAll(keepingCapacity: true)
+        flags.removeAll(keepingCapacity: true)
+        starts.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        var whole = Self.fnvOffset
+        let n = line.count
+        var i = 0
+        while i < n {
+            while i < n, line[i] <= 0x20 { i += 1 }
+            if i >= n { break }
+            let tokenStart = i
+            var hash = Self.fnvOffset
+            var anyVariable = false
+            var anyLiteralWord = false
+            var lastWasMark = false
+            while i < n, line[i] > 0x20 {
+                let byte = line[i]
+                if Self.isAlnum(byte) {
+                    let wordStart = i
+                    var digit = false
+                    while i < n, Self.isAlnum(line[i]) {
+                        if line[i] &- 0x30 < 10 { digit = true }
+                        i += 1
+                    }
+                    if digit || Self.isCalendarWord(line, wordStart, i) {
+                        anyVariable = true
+                        if !lastWasMark {
+                            hash = (hash ^ UInt64(Self.variableMark)) &* Self.fnvPrime
+                            lastWasMark = true
+                        }
+                    } else {
+                        anyLiteralWord = true
+                        lastWasMark = false
+                        for j in wordStart..<i {
+                            hash = (hash ^ UInt64(line[j])) &* Self.fnvPrime
+                        }
+                    }
+                } else {
+                    // `-` before a number belongs to the number (blk_-42, offsets).
+                    if byte == 0x2D, i + 1 < n, line[i + 1] &- 0x30 < 10 {
+                        i += 1
+                        continue
+                    }
+                    hash = (hash ^ UInt64(byte)) &* Self.fnvPrime
+                    lastWasMark = false
+                    i += 1
+                }
+            }
+            if hashes.count == maxTokens {
+                // Fold the overflow into the last token so long lines stay bounded.
+                let last = hashes.count - 1
+                hashes[last] = (hashes[last] ^ hash) &* Self.fnvPrime
+                ends[last] = Int32(i)
+                if anyVariable { flags[last] |= Self.hasVariable }
+                continue
+            }
+            var flag: UInt8 = 0
+            if anyVariable {
+                flag |= Self.hasVariable
+                if !anyLiteralWord { flag |= Self.allVariable }
+            }
+            hashes.append(hash)
+            flags.append(flag)
+            starts.append(Int32(tokenStart))
+            ends.append(Int32(i))
+        }
+        dropHeader(line)
+        collapseRepeats()
+        for h in hashes {
+            whole = (whole ^ h) &* Self.fnvPrime
+            whole ^= whole >> 29
+        }
+        lineHash = whole ^ UInt64(hashes.count)
+    }
+
+    /// How many leading tokens were a header (timestamp, pid, level, component) and were dropped.
+    private(set) var headerTokens = 0
+
+    /// Drops a leading header so lines group by their message: leading tokens that are all
+    /// variable (dates, times, pids) and `-` separators, then a level word (`INFO`, `[error]`,
+    /// `W:`) with the component after it (`dfs.DataNode:`, `[main]`). Without a level only the
+    /// variable tokens go. A line that would be left empty keeps everything.
+    private mutating func dropHeader(_ line: UnsafeBufferPointer<UInt8>) {
+        headerTokens = 0
+        let n = hashes.count
+        var i = 0
+        while i < n, i < 8, flags[i] & Self.allVariable != 0 || isSeparator(i, line) { i += 1 }
+        if i < n, isLevel(i, line) {
+            i += 1
+            while i < n, isSeparator(i, line) { i += 1 }
+            if i < n, isComponent(i, line) {
+                i += 1
+                while i < n, isSeparator(i, line) { i += 1 }
+            }
+        }
+        guard i > 0, i < n else { return }
+        headerTokens = i
+        hashes.removeFirst(i)
+        flags.removeFirst(i)
+        starts.removeFirst(i)
+        ends.removeFirst(i)
+    }
+
+    /// Folds a run of identical variable tokens (`blk_<*> blk_<*> blk_<*>`) into one, so a
+    /// variable-length list does not change the line's shape.
+    private mutating func collapseRepeats() {
+        let n = hashes.count
+        guard n > 1 else { return }
+        var write = 1
+        for read in 1..<n {
+            if hashes[read] == hashes[write - 1], flags[read] & Self.hasVariable != 0 {
+                ends[write - 1] = ends[read]
+                continue
+            }
+            hashes[write] = hashes[read]
+            flags[write] = flags[read]
+            starts[write] = starts[read]
+            ends[write] = ends[read]
+            write += 1
+        }
+        if write < n {
+            hashes.removeLast(n - write)
+            flags.removeLast(n - write)
+            starts.removeLast(n - write)
+            ends.removeLast(n - write)
+        }
+    }
+
+    private func isSeparator(_ index: Int, _ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        let s = Int(starts[index]), e = Int(ends[index])
+        guard e - s <= 2 else { return false }
+        for k in s..<e where line[k] != 0x2D && line[k] != 0x7C && line[k] != 0x3A { return false }
+        return true
+    }
+
+    private func isComponent(_ index: Int, _ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        let s = Int(starts[index]), e = Int(ends[index])
+        guard e - s >= 2 else { return false }
+        return line[e - 1] == 0x3A || (line[s] == 0x5B && line[e - 1] == 0x5D)
+    }
+
+    private func isLevel(_ index: Int, _ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        var s = Int(starts[index]), e = Int(ends[index])
+        while s < e, line[s] == 0x5B || line[s] == 0x3C || line[s] == 0x28 { s += 1 }
+        while e > s, line[e - 1] == 0x5D || line[e - 1] == 0x3A || line[e - 1] == 0x3E || line[e - 1] == 0x29 || line[e - 1] == 0x2C { e -= 1 }
+        guard e - s >= 4, e - s <= 8 else { return false }
+        var key: UInt64 = 0
+        for k in s..<e {
+            let b = line[k]
+            guard (b | 0x20) &- 0x61 < 26 else { return false }
+            key = key << 8 | UInt64(b & ~0x20)
+        }
+        return Self.levels.contains(key)
+    }
+
+    static let levels: Set<UInt64> = {
+        let words = ["INFO", "WARN", "WARNING", "ERROR", "DEBUG", "TRACE", "FATAL", "CRITICAL", "CRIT",
+                     "NOTICE", "SEVERE", "ALERT", "EMERG", "FINE", "FINER", "FINEST", "VERBOSE"]
+        return Set(words.map { $0.utf8.reduce(UInt64(0)) { $0 << 8 | UInt64($1) } })
+    }()
+
+    /// The masked text of token `index` (`<*>` for variable words).
+    func maskedText(_ index: Int, in line: UnsafeBufferPointer<UInt8>) -> String {
+        if flags[index] & Self.allVariable != 0 { return "<*>" }
+        var out: [UInt8] = []
+        var i = Int(starts[index])
+        let end = Int(ends[index])
+        var lastWasMark = false
+        while i < end {
+            let byte = line[i]
+            if Self.isAlnum(byte) {
+                let wordStart = i
+                var digit = false
+                while i < end, Self.isAlnum(line[i]) {
+                    if line[i] &- 0x30 < 10 { digit = true }
+                    i += 1
+                }
+                if digit || Self.isCalendarWord(line, wordStart, i) {
+                    if !lastWasMark { out.append(contentsOf: [0x3C, 0x2A, 0x3E]) }
+                    lastWasMark = true
+                } else {
+                    out.append(contentsOf: line[wordStart..<i])
+                    lastWasMark = false
+                }
+            } else if byte == 0x2D, i + 1 < end, line[i + 1] &- 0x30 < 10 {
+                i += 1
+            } else if byte <= 0x20 {
+                out.append(0x20)
+                i += 1
+                while i < end, line[i] <= 0x20 { i += 1 }
+                lastWasMark = false
+            } else {
+                out.append(byte)
+                lastWasMark = false
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    @inline(__always)
+    static func isAlnum(_ byte: UInt8) -> Bool {
+        byte &- 0x30 < 10 || (byte | 0x20) &- 0x61 < 26
+    }
+
+    /// Three-letter day and month names in title or upper case (`Sun`, `DEC`), parts of timestamps.
+    @inline(__always)
+    static func isCalendarWord(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        guard end - start == 3, line[start] &- 0x41 < 26 else { return false }
+        let key = UInt32(line[start] | 0x20) << 16 | UInt32(line[start + 1] | 0x20) << 8 | UInt32(line[start + 2] | 0x20)
+        return calendarWords.contains(key)
+    }
+
+    static let calendarWords: Set<UInt32> = {
+        let words = ["mon", "tue", "wed", "thu", "fri", "sat", "sun",
+                     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        return Set(words.map { w in
+            let b = Array(w.utf8)
+            return UInt32(b[0]) << 16 | UInt32(b[1]) << 8 | UInt32(b[2])
+        })
+    }()
+}

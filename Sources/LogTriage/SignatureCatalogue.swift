@@ -1,0 +1,104 @@
+import Foundation
+
+/// The failure signatures, kept as data (`Resources/signatures.json`) so they can grow without code.
+///
+/// Matching costs one automaton pass per line over every rule's literals; the `also`, `unless`
+/// and `regex` parts of a rule are checked only on the rare lines that hit a literal.
+public struct SignatureCatalogue: Sendable {
+    public let signatures: [FailureSignature]
+    /// Literal index → (signature, rule).
+    let literalOwners: [(signature: Int, rule: Int)]
+    let literals: [String]
+    private let regexes: [[NSRegularExpression?]]
+
+    /// Parses a catalogue from its JSON form (`{"signatures": [...]}`).
+    public init(json: Data) throws {
+        struct File: Decodable { var signatures: [FailureSignature] }
+        let file: File
+        do {
+            file = try JSONDecoder().decode(File.self, from: json)
+        } catch {
+            throw LogTriageError.badCatalogue("\(error)")
+        }
+        try self.init(signatures: file.signatures)
+    }
+
+    public init(signatures: [FailureSignature]) throws {
+        var owners: [(Int, Int)] = []
+        var literals: [String] = []
+        var regexes: [[NSRegularExpression?]] = []
+        var seen = Set<String>()
+        for (s, signature) in signatures.enumerated() {
+            guard seen.insert(signature.id).inserted else {
+                throw LogTriageError.badCatalogue("signature id \(signature.id) appears twice")
+            }
+            var compiled: [NSRegularExpression?] = []
+            for (r, rule) in signature.match.enumerated() {
+                guard !rule.any.isEmpty, !rule.any.contains(where: \.isEmpty) else {
+                    throw LogTriageError.badCatalogue("signature \(signature.id) has a rule without literals")
+                }
+                for literal in rule.any {
+                    owners.append((s, r))
+                    literals.append(literal)
+                }
+                if let pattern = rule.regex {
+                    do {
+                        compiled.append(try NSRegularExpression(pattern: pattern))
+                    } catch {
+                        throw LogTriageError.badCatalogue("signature \(signature.id) has a bad regex \(pattern)")
+                    }
+                } else {
+                    compiled.append(nil)
+                }
+            }
+            regexes.append(compiled)
+        }
+        self.signatures = signatures
+        self.literalOwners = owners
+        self.literals = literals
+        self.regexes = regexes
+    }
+
+    /// The catalogue shipped with deployotron.
+    public static func bundled() throws -> SignatureCatalogue {
+        guard let url = Bundle.module.url(forResource: "signatures", withExtension: "json") else {
+            throw LogTriageError.badCatalogue("signatures.json is missing from the LogTriage bundle")
+        }
+        return try SignatureCatalogue(json: try Data(contentsOf: url))
+    }
+
+    /// Confirms rule `rule` of signature `signature` on a candidate line.
+    func confirm(signature: Int, rule: Int, line: String) -> Bool {
+        let spec = signatures[signature].match[rule]
+        if spec.also != nil || spec.unless != nil {
+            let lower = line.lowercased()
+            if let also = spec.also, !also.contains(where: { lower.contains($0.lowercased()) }) { return false }
+            if let unless = spec.unless, unless.contains(where: { lower.contains($0.lowercased()) }) { return false }
+        }
+        if let regex = regexes[signature][rule] {
+            let range = NSRange(line.startIndex..., in: line)
+            return regex.firstMatch(in: line, range: range) != nil
+        }
+        return true
+    }
+
+    /// The signatures matching one line of text, by index (for tests and single lines).
+    public func matches(_ line: String) -> [String] {
+        let automaton = LiteralAutomaton(patterns: literals)
+        var candidates = Set<Int>()
+        var copy = line
+        copy.withUTF8 { bytes in automaton.scan(bytes) { candidates.insert(Int($0)) } }
+        var found: [String] = []
+        var checked = Set<Int>()
+        for literal in candidates.sorted() {
+            let owner = literalOwners[literal]
+            let key = owner.signature << 16 | owner.rule
+            guard checked.insert(key).inserted else { continue }
+            if confirm(signature: owner.signature, rule: owner.rule, line: line),
+               !found.contains(signatures[owner.signature].id) {
+                found.append(signatures[owner.signature].id)
+            }
+        }
+        return found
+    }
+}

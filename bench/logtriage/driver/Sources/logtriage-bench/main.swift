@@ -1,0 +1,53 @@
+// logtriage-bench MODE FILE
+//   perline FILE           one template id per input line
+//   excerpt FILE [BUDGET]  the excerpt that would be sent to Claude
+//   throughput FILE        lines, bytes, seconds, lines/s, MB/s (one JSON object)
+import Foundation
+import LogTriage
+
+let args = CommandLine.arguments
+guard args.count >= 3 else {
+    FileHandle.standardError.write(Data("usage: logtriage-bench perline|excerpt|throughput FILE [BUDGET]\n".utf8))
+    exit(2)
+}
+let mode = args[1]
+let source: LogSource = args[2] == "-" ? .standardInput : .file(URL(fileURLWithPath: args[2]))
+var options = LogAnalysisOptions()
+if args.count >= 4, let budget = Int(args[3]) { options.tokenBudget = budget }
+if let sim = ProcessInfo.processInfo.environment["LT_SIMILARITY"].flatMap(Double.init) { options.similarity = sim }
+do {
+    let analyzer = try LogAnalyzer(options: options)
+    switch mode {
+    case "perline":
+        var out = ""
+        out.reserveCapacity(1 << 20)
+        _ = try analyzer.analyze(source) { _, template in
+            out += "T\(template)\n"
+            if out.utf8.count > 1 << 20 { FileHandle.standardOutput.write(Data(out.utf8)); out = "" }
+        }
+        FileHandle.standardOutput.write(Data(out.utf8))
+    case "excerpt":
+        let analysis = try analyzer.analyze(source)
+        print(analysis.excerpt, terminator: "")
+    case "throughput":
+        let clock = ContinuousClock()
+        let start = clock.now
+        let analysis = try analyzer.analyze(source)
+        let elapsed = clock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let result: [String: Double] = [
+            "lines": Double(analysis.lineCount), "bytes": Double(analysis.byteCount), "seconds": seconds,
+            "lines_per_s": Double(analysis.lineCount) / seconds,
+            "mb_per_s": Double(analysis.byteCount) / 1e6 / seconds,
+            "templates": Double(analysis.templateCount),
+        ]
+        let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+    default:
+        FileHandle.standardError.write(Data("unknown mode \(mode)\n".utf8))
+        exit(2)
+    }
+} catch {
+    FileHandle.standardError.write(Data("logtriage-bench: \(error)\n".utf8))
+    exit(1)
+}
