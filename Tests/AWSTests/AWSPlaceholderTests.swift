@@ -1,6 +1,0 @@
-import Testing
-@testable import AWS
-
-@Suite struct AWSPlaceholderTests {
-    @Test func moduleLoads() {}
-}

@@ -1,0 +1,82 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// A real HTTP server on 127.0.0.1 that answers requests from a script and remembers what it got,
+/// for the behaviour moto cannot produce on demand (throttling, 5xx, odd error bodies).
+actor ScriptedServer {
+    struct Reply: Sendable {
+        var status: Int
+        var headers: [String: String] = [:]
+        var body: String
+    }
+
+    struct Received: Sendable {
+        var method: String
+        var path: String
+        var headers: [(name: String, value: String)]
+        var body: String
+
+        func header(_ name: String) -> String? {
+            headers.first { $0.name.lowercased() == name.lowercased() }?.value
+        }
+    }
+
+    private var replies: [Reply]
+    private(set) var received: [Received] = []
+
+    init(replies: [Reply]) {
+        self.replies = replies
+    }
+
+    func next(_ request: Received) -> Reply {
+        received.append(request)
+        return replies.isEmpty ? Reply(status: 200, body: "{}") : replies.removeFirst()
+    }
+
+    /// Runs `body` with the server's base URL while it listens, then stops it.
+    static func with<T: Sendable>(
+        _ replies: [Reply], _ body: @Sendable (ScriptedServer, String) async throws -> T
+    ) async throws -> T {
+        let server = ScriptedServer(replies: replies)
+        let router = Router()
+        router.on("/**", method: .post) { request, _ -> Response in
+            let buffer = try await request.body.collect(upTo: 1 << 20)
+            let headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
+            let reply = await server.next(Received(
+                method: request.method.rawValue, path: request.uri.path, headers: headers, body: String(buffer: buffer)))
+            var fields = HTTPFields()
+            for (name, value) in reply.headers {
+                if let field = HTTPField.Name(name) { fields[field] = value }
+            }
+            return Response(status: .init(code: reply.status), headers: fields, body: .init(byteBuffer: ByteBuffer(string: reply.body)))
+        }
+        let port = PortBox()
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in await port.set(channel.localAddress?.port ?? 0) })
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+            let bound = await port.wait()
+            defer { group.cancelAll() }
+            return try await body(server, "http://127.0.0.1:\(bound)")
+        }
+    }
+}
+
+/// Hands the bound port from the server's start-up callback to the test.
+actor PortBox {
+    private var port: Int?
+    private var waiters: [CheckedContinuation<Int, Never>] = []
+
+    func set(_ value: Int) {
+        port = value
+        for waiter in waiters { waiter.resume(returning: value) }
+        waiters = []
+    }
+
+    func wait() async -> Int {
+        if let port { return port }
+        return await withCheckedContinuation { waiters.append($0) }
+    }
+}
