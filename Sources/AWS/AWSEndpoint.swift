@@ -17,7 +17,7 @@ public struct AWSEndpoint: Sendable, Equatable {
             throw AWSError(.invalidConfiguration, "endpoint URL '\(text)' is not an http(s) URL with a host; write it like https://dynamodb.us-east-1.amazonaws.com or http://127.0.0.1:5000")
         }
         let defaultPort = scheme == "https" ? 443 : 80
-        let hostText = host.contains(":") ? "[\(host)]" : host
+        let hostText = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
         self.url = url
         self.host = components.port.map { $0 == defaultPort ? hostText : "\(hostText):\($0)" } ?? hostText
         var path = components.percentEncodedPath

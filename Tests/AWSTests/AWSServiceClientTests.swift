@@ -9,9 +9,10 @@ import Testing
     static let credentials = AWSCredentials(accessKeyId: "AKIDTEST", secretAccessKey: "test-secret-never-shown", sessionToken: "test-token-never-shown")
 
     static func client(_ baseURL: String, attempts: Int = 4) throws -> AWSJSONClient {
+        // A short deadline: the HTTP client keeps retrying a refused connection until it passes.
         let transport = AWSServiceClient(
             service: .dynamoDB, displayName: "DynamoDB", endpoint: try AWSEndpoint(url: baseURL), region: "us-east-1",
-            credentials: credentials, retryPolicy: AWSRetryPolicy(maxAttempts: attempts, baseDelay: .zero))
+            credentials: credentials, retryPolicy: AWSRetryPolicy(maxAttempts: attempts, baseDelay: .zero), timeout: .seconds(2))
         return AWSJSONClient(transport: transport, targetPrefix: "DynamoDB_20120810", jsonVersion: "1.0")
     }
 

@@ -1,5 +1,7 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 
 /// A real HTTP server on 127.0.0.1 that answers requests from a script and remembers what it got,
@@ -40,9 +42,10 @@ actor ScriptedServer {
     ) async throws -> T {
         let server = ScriptedServer(replies: replies)
         let router = Router()
-        router.on("/**", method: .post) { request, _ -> Response in
+        let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
             let buffer = try await request.body.collect(upTo: 1 << 20)
-            let headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
+            // HTTP/1 `Host` arrives as the authority, not among the header fields.
+            let headers = [(name: "host", value: request.head.authority ?? "")] + request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
             let reply = await server.next(Received(
                 method: request.method.rawValue, path: request.uri.path, headers: headers, body: String(buffer: buffer)))
             var fields = HTTPFields()
@@ -51,10 +54,14 @@ actor ScriptedServer {
             }
             return Response(status: .init(code: reply.status), headers: fields, body: .init(byteBuffer: ByteBuffer(string: reply.body)))
         }
+        router.post("/", use: handler)
+        router.post("/**", use: handler)
+        var logger = Logger(label: "scripted-server")
+        logger.logLevel = .critical
         let port = PortBox()
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in await port.set(channel.localAddress?.port ?? 0) })
+            onServerRunning: { channel in await port.set(channel.localAddress?.port ?? 0) }, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService(gracefulShutdownSignals: []) }
             let bound = await port.wait()
