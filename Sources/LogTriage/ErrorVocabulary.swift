@@ -1,3 +1,5 @@
+import Foundation
+
 /// Words that make a line look like part of a failure, with weights, and the phrases that
 /// cancel them (`0 errors`, `-Werror`). Generic across languages and tools; not tuned to any log.
 enum ErrorVocabulary {
@@ -14,10 +16,26 @@ enum ErrorVocabulary {
         ("incompatible", 2), ("conflict", 2), ("unresolved", 2), ("terminated", 2),
     ]
 
+    /// Phrases that end a failed step: a command's non-zero exit as CI systems and tools report it.
+    /// A hit is confirmed by `stepFailure` (the exit status must be non-zero).
+    static let stepEnds: [String] = [
+        "exited with", "exit code", "exit status", "returned non-zero", "returned a non-zero",
+        "job failed", "build failed", "make: ***", "make[", "error: process completed",
+        "script returned exit code", "process completed with exit code",
+    ]
+
+    /// Confirms a step-end candidate line.
+    static let stepFailure: NSRegularExpression = {
+        let pattern = #"(?i)(exited with( code| status)?|exit (code|status)|returned( a)? non-zero( exit)?( code| status)?)[:= ]+\(?[1-9][0-9]*|returned (a )?non-zero|job failed|build failed|make(\[\d+\])?: \*\*\*"#
+        return try! NSRegularExpression(pattern: pattern)
+    }()
+
     /// Phrases that mean the opposite of a failure, or are build flags.
     static let negations: [String] = [
         " 0 errors", " 0 error(s)", " 0 failed", " 0 failures", "failures: 0", "errors: 0",
         "failed: 0", "failures=0", "errors=0", "no errors", "-werror", "error_reporting",
         "without error", "0 failing", "failed=0", "error=0",
+        // Warning-level lines: their failure words describe something that did not fail.
+        "[warn]", "[warning]", "warning:", "warn:", " warn ", "deprecat",
     ]
 }

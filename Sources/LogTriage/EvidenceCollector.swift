@@ -2,12 +2,16 @@
 /// the tail, the first few and the last many error blocks (with whole stack traces).
 struct EvidenceCollector {
     struct Limits: Sendable {
-        var before = 4
+        var before = 8
         var after = 4
         var tail = 200
         var headBlocks = 4
         var recentBlocks = 48
         var maxBlockLines = 400
+        /// Lines kept before a failed step's exit line.
+        var stepContext = 40
+        var firstSteps = 2
+        var lastSteps = 4
     }
 
     let limits: Limits
@@ -15,9 +19,13 @@ struct EvidenceCollector {
     private(set) var headBlocks: [ErrorBlock] = []
     private(set) var recentBlocks: [ErrorBlock] = []
     private(set) var droppedBlocks = 0
+    /// The output that led up to the first and the last few failed steps.
+    private(set) var firstStepBlocks: [ErrorBlock] = []
+    private(set) var lastStepBlocks: [ErrorBlock] = []
     private var open: ErrorBlock? = nil
     private var captureUntil = 0
     private var inTrace = false
+    private var blankRun = 0
 
     init(limits: Limits = Limits()) {
         self.limits = limits
@@ -27,13 +35,34 @@ struct EvidenceCollector {
     /// Score at or above which a line opens or extends a block.
     static let eventScore: Int8 = 2
 
-    mutating func observe(_ bytes: UnsafeBufferPointer<UInt8>, number: Int, template: Int32, score: Int8, signature: Bool) {
+    mutating func observe(_ bytes: UnsafeBufferPointer<UInt8>, number: Int, template: Int32, score: Int8, signature: Bool, stepEnd: Bool = false) {
+        if stepEnd {
+            var block = ErrorBlock()
+            for line in ring.last(limits.stepContext) { block.append(line) }
+            var last = Self.keep(bytes, number: number, template: template, score: score, signature: signature, trace: false)
+            last.blanksBefore = blankRun
+            block.append(last)
+            if firstStepBlocks.count < limits.firstSteps {
+                firstStepBlocks.append(block)
+            } else {
+                if lastStepBlocks.count == limits.lastSteps { lastStepBlocks.removeFirst() }
+                lastStepBlocks.append(block)
+            }
+        }
+        if Self.isBlank(bytes) {
+            blankRun += 1
+            return
+        }
+        let blanks = blankRun
+        blankRun = 0
         let trace = Self.isTraceLine(bytes, afterTrace: inTrace)
         inTrace = trace || (inTrace && Self.isIndented(bytes))
         let event = score >= Self.eventScore || signature || Self.startsTrace(bytes)
         if open != nil {
             if number <= captureUntil || trace || event {
-                open!.append(Self.keep(bytes, number: number, template: template, score: score, signature: signature, trace: trace))
+                var kept = Self.keep(bytes, number: number, template: template, score: score, signature: signature, trace: trace)
+                kept.blanksBefore = blanks
+                open!.append(kept)
                 if event || trace { captureUntil = max(captureUntil, number + limits.after) }
                 if open!.lines.count >= limits.maxBlockLines { close() }
             } else {
@@ -42,11 +71,13 @@ struct EvidenceCollector {
         } else if event {
             var block = ErrorBlock()
             for line in ring.last(limits.before) { block.append(line) }
-            block.append(Self.keep(bytes, number: number, template: template, score: score, signature: signature, trace: trace))
+            var kept = Self.keep(bytes, number: number, template: template, score: score, signature: signature, trace: trace)
+            kept.blanksBefore = blanks
+            block.append(kept)
             open = block
             captureUntil = number + limits.after
         }
-        ring.push(bytes, number: number, template: template, score: score, signature: signature, trace: trace)
+        ring.push(bytes, number: number, template: template, score: score, signature: signature, trace: trace, blanksBefore: blanks)
     }
 
     /// Closes the open block; call once at the end of the input.
@@ -55,6 +86,7 @@ struct EvidenceCollector {
     }
 
     var blocks: [ErrorBlock] { headBlocks + recentBlocks }
+    var stepBlocks: [ErrorBlock] { firstStepBlocks + lastStepBlocks }
 
     private mutating func close() {
         guard let block = open else { return }
@@ -76,6 +108,12 @@ struct EvidenceCollector {
     }
 
     // MARK: - Stack traces
+
+    /// Blank lines are counted but never kept: they would only thin out the context windows.
+    static func isBlank(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in bytes where byte > 0x20 { return false }
+        return true
+    }
 
     static func isIndented(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = bytes.first else { return false }

@@ -1,62 +1,95 @@
+import Foundation
+
 /// Chooses what of a log goes to Claude within a token budget.
 ///
-/// In order of priority: windows around signature hits, the tail, the last error block,
-/// then other error blocks (stronger and later first). Runs of one template inside a kept
-/// stretch are folded to a few lines and a count; gaps are marked with how many lines were
-/// left out, and a short table of the most frequent templates stands for the rest.
+/// In order of priority: the tail; the output just before the first failed step (a command's
+/// non-zero exit); windows around signature hits; then error blocks ranked by evidence,
+/// where a failure word on a rare line weighs more than one on a line repeated a thousand
+/// times; then the output before the last failed step. Blocks much weaker than the best are
+/// left out even when the budget allows, so the excerpt is only as long as the evidence.
+/// Runs of one template are folded to a few lines and a count; gaps are marked with how many
+/// lines were left out, and a short table of the most frequent templates stands for the rest.
 struct ExcerptBuilder {
     struct Input {
         var blocks: [ErrorBlock]
+        var stepBlocks: [ErrorBlock] = []
         var tail: [KeptLine]
         var totalLines: Int
         var totalBytes: Int
         var signatureLines: [Int]
         var templates: [(pattern: String, count: Int)]
+        var templateCounts: [Int] = []
         var templateCount: Int
     }
 
     var budget: Int
-    /// Tail lines always offered first.
-    var tailLines = 20
+    /// Tail lines always offered.
+    var tailLines = 12
     /// Lines kept around a signature hit.
-    var signatureBefore = 3
-    var signatureAfter = 8
+    var signatureBefore = 4
+    var signatureAfter = 6
+    /// Lines offered before a failed step's exit line.
+    var stepLines = 30
     /// Runs of one template longer than this are folded.
-    var foldRun = 8
-    var frequentTemplates = 6
-    /// Blocks whose strongest line scores below this are only used if nothing else is left.
-    var minimumBlockScore: Int8 = 3
+    var foldRun = 6
+    var frequentTemplates = 4
+    /// Blocks scoring below this share of the best block are left out.
+    var relativeCutoff = 0.3
+    /// Context lines (no failure words) whose template occurs this often are progress noise,
+    /// left to the frequent-template table.
+    var noiseCount = 200
 
     func build(_ input: Input) -> String {
         var pool: [Int: KeptLine] = [:]
         for block in input.blocks { for line in block.lines { pool[line.number] = line } }
+        for block in input.stepBlocks { for line in block.lines { pool[line.number] = line } }
         for line in input.tail { pool[line.number] = line }
 
         let folded = foldedNumbers(input)
         var chosen = Set<Int>()
         var spent = 0.0
         let header = headerText(input)
-        let limit = Double(budget) - Double(TokenEstimate.tokens(header)) - 16
+        let limit = Double(budget) - Double(TokenEstimate.tokens(header)) - 2 * Self.markerTokens
 
         func cost(_ numbers: [Int]) -> Double {
             var total = 0.0
-            for n in numbers where !chosen.contains(n) && !folded.contains(n) {
-                if let line = pool[n] { total += TokenEstimate.lineTokens(Self.display(line.text)) }
+            var last = -2
+            var inFold = false
+            for n in numbers.sorted() where !chosen.contains(n) {
+                guard let line = pool[n] else { continue }
+                if folded.contains(n) {
+                    if !inFold { total += Self.markerTokens }
+                    inFold = true
+                    last = n
+                    continue
+                }
+                inFold = false
+                total += TokenEstimate.lineTokens(Self.display(line.text))
+                if n > last + 1 + line.blanksBefore { total += Self.markerTokens }
+                last = n
             }
-            return total + 3
+            return total
         }
-        /// Adds a stretch whole if it fits, else the part nearest `focus` that fits.
+        /// Adds a stretch whole if it fits, else the lines nearest `focus` that fit.
+        func isNoise(_ n: Int) -> Bool {
+            guard let line = pool[n], line.score == 0, !line.signature, n != focusLine else { return false }
+            let t = Int(line.template)
+            return t < input.templateCounts.count && input.templateCounts[t] >= noiseCount
+        }
+        var focusLine = -1
         func offer(_ numbers: [Int], focus: Int) {
-            let numbers = numbers.filter { pool[$0] != nil }
+            focusLine = focus
+            let numbers = numbers.filter { pool[$0] != nil && !chosen.contains($0) && !isNoise($0) }
             guard !numbers.isEmpty else { return }
-            if spent + cost(numbers) <= limit {
-                spent += cost(numbers)
+            let whole = cost(numbers)
+            if spent + whole <= limit {
+                spent += whole
                 chosen.formUnion(numbers)
                 return
             }
             let ordered = numbers.sorted { abs($0 - focus) < abs($1 - focus) }
             for n in ordered {
-                let c = cost([n]) - 3
+                let c = cost([n])
                 if spent + c > limit { break }
                 spent += c
                 chosen.insert(n)
@@ -64,39 +97,89 @@ struct ExcerptBuilder {
         }
 
         let sortedPool = pool.keys.sorted()
-        for hit in input.signatureLines.prefix(8) {
-            offer(sortedPool.filter { $0 >= hit - signatureBefore && $0 <= hit + signatureAfter }, focus: hit)
+        func window(_ center: Int, before: Int, after: Int) -> [Int] {
+            sortedPool.filter { $0 >= center - before && $0 <= center + after }
         }
+
+        // 1. The tail.
         let tail = input.tail.suffix(tailLines).map(\.number)
         offer(tail, focus: tail.last ?? 0)
-        let ranked = input.blocks.enumerated().sorted { a, b in
-            if a.element.maxScore != b.element.maxScore { return a.element.maxScore > b.element.maxScore }
-            return a.offset > b.offset
+        // 2. What the first failed step printed last.
+        if let step = input.stepBlocks.first, let end = step.lines.last?.number {
+            offer(step.lines.suffix(stepLines).map(\.number), focus: end)
         }
-        if let lastBlock = input.blocks.last(where: { $0.maxScore >= minimumBlockScore || $0.hasSignature }) {
-            offer(lastBlock.lines.map(\.number), focus: lastBlock.lines.last(where: { $0.score >= 2 })?.number ?? lastBlock.last)
+        // 3. Known failures, first and last hits.
+        for hit in input.signatureLines.prefix(3) + input.signatureLines.suffix(3) {
+            offer(window(hit, before: signatureBefore, after: signatureAfter), focus: hit)
         }
-        for (_, block) in ranked where block.maxScore >= minimumBlockScore || block.hasSignature {
-            offer(block.lines.map(\.number), focus: block.lines.first(where: { $0.score >= 2 })?.number ?? block.first)
+        // 4. Error blocks by evidence.
+        let scored = input.blocks.map { ($0, evidence($0, counts: input.templateCounts)) }
+        let best = scored.map(\.1).max() ?? 0
+        let ranked = scored.enumerated().sorted { a, b in
+            a.element.1 != b.element.1 ? a.element.1 > b.element.1 : a.offset > b.offset
+        }
+        for (_, entry) in ranked where best > 0 && entry.1 >= best * relativeCutoff {
+            let block = entry.0
+            let focus = strongest(block, counts: input.templateCounts)
+            offer(trimmed(block, around: focus), focus: focus)
+        }
+        // 5. What the last failed step printed last.
+        if input.stepBlocks.count > 1, let step = input.stepBlocks.last, let end = step.lines.last?.number {
+            offer(step.lines.suffix(stepLines / 2).map(\.number), focus: end)
         }
         return render(header: header, chosen: chosen.sorted(), pool: pool, folded: folded, input: input)
     }
 
+    /// What a gap or fold marker costs, rounded up.
+    static let markerTokens = 7.0
+
+    // MARK: - Evidence
+
+    /// A line's weight: its failure words, a signature or a trace frame, scaled down for
+    /// templates that repeat (a line seen once is news; one seen 500 times is the build's noise).
+    func weight(_ line: KeptLine, counts: [Int]) -> Double {
+        var w = Double(max(0, line.score))
+        if line.signature { w += 3 }
+        if line.trace { w += 0.5 }
+        guard w > 0 else { return 0 }
+        let count = Int(line.template) < counts.count ? counts[Int(line.template)] : 1
+        return w / (1 + log2(Double(max(1, count))))
+    }
+
+    func evidence(_ block: ErrorBlock, counts: [Int]) -> Double {
+        let weights = block.lines.map { weight($0, counts: counts) }.sorted(by: >)
+        guard let top = weights.first else { return 0 }
+        return top + 0.25 * weights.dropFirst().prefix(4).reduce(0, +)
+    }
+
+    private func strongest(_ block: ErrorBlock, counts: [Int]) -> Int {
+        block.lines.max { weight($0, counts: counts) < weight($1, counts: counts) }?.number ?? block.first
+    }
+
+    /// A block's lines, at most 60 around its strongest line (stack traces included).
+    private func trimmed(_ block: ErrorBlock, around focus: Int) -> [Int] {
+        let numbers = block.lines.map(\.number)
+        guard numbers.count > 60 else { return numbers }
+        return numbers.filter { $0 >= focus - 10 && $0 <= focus + 50 }
+    }
+
+    // MARK: - Rendering
+
     /// Lines inside long same-template runs that are shown as a count instead.
     private func foldedNumbers(_ input: Input) -> Set<Int> {
         var folded = Set<Int>()
-        var stretches: [[KeptLine]] = input.blocks.map(\.lines)
+        var stretches: [[KeptLine]] = input.blocks.map(\.lines) + input.stepBlocks.map(\.lines)
         stretches.append(input.tail)
         for lines in stretches {
             var start = 0
             while start < lines.count {
                 var end = start + 1
                 while end < lines.count, lines[end].template == lines[start].template,
-                      lines[end].number == lines[end - 1].number + 1, lines[end].score < 3 {
+                      lines[end].number == lines[end - 1].number + 1, lines[end].score < 3, !lines[end].signature {
                     end += 1
                 }
                 if end - start > foldRun {
-                    for k in (start + 3)..<(end - 1) { folded.insert(lines[k].number) }
+                    for k in (start + 2)..<(end - 1) { folded.insert(lines[k].number) }
                 }
                 start = end
             }
@@ -110,7 +193,7 @@ struct ExcerptBuilder {
         if !frequent.isEmpty {
             text += "[most frequent templates]\n"
             for template in frequent {
-                text += "  ×\(template.count) \(Self.display(template.pattern, limit: 120))\n"
+                text += "  ×\(template.count) \(Self.display(template.pattern, limit: 100))\n"
             }
         }
         return text
@@ -129,7 +212,7 @@ struct ExcerptBuilder {
         }
         for n in chosen {
             guard let line = pool[n] else { continue }
-            if n > previous + 1 {
+            if n > previous + 1 + line.blanksBefore {
                 flushFold()
                 let gap = n - previous - 1
                 out += "[… \(gap) line\(gap == 1 ? "" : "s") omitted]\n"

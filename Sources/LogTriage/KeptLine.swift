@@ -6,4 +6,6 @@ struct KeptLine: Sendable {
     var score: Int8
     var signature: Bool
     var trace: Bool
+    /// Blank lines just before this one (never kept, so a gap of only blanks is not marked).
+    var blanksBefore: Int = 0
 }

@@ -7,6 +7,7 @@ struct LineRing {
     private var templates: [Int32]
     private var scores: [Int8]
     private var flags: [UInt8]
+    private var blanks: [Int32]
     private var next = 0
     private(set) var count = 0
 
@@ -17,10 +18,12 @@ struct LineRing {
         templates = Array(repeating: 0, count: self.capacity)
         scores = Array(repeating: 0, count: self.capacity)
         flags = Array(repeating: 0, count: self.capacity)
+        blanks = Array(repeating: 0, count: self.capacity)
     }
 
-    mutating func push(_ line: UnsafeBufferPointer<UInt8>, number: Int, template: Int32, score: Int8, signature: Bool, trace: Bool) {
+    mutating func push(_ line: UnsafeBufferPointer<UInt8>, number: Int, template: Int32, score: Int8, signature: Bool, trace: Bool, blanksBefore: Int = 0) {
         let slot = next
+        blanks[slot] = Int32(clamping: blanksBefore)
         bytes[slot].removeAll(keepingCapacity: true)
         bytes[slot].append(contentsOf: line.prefix(LineRing.keptBytes))
         numbers[slot] = number
@@ -43,7 +46,8 @@ struct LineRing {
             let slot = (next - back + capacity) % capacity
             out.append(KeptLine(number: numbers[slot], text: String(decoding: bytes[slot], as: UTF8.self),
                                 template: templates[slot], score: scores[slot],
-                                signature: flags[slot] & 1 != 0, trace: flags[slot] & 2 != 0))
+                                signature: flags[slot] & 1 != 0, trace: flags[slot] & 2 != 0,
+                                blanksBefore: Int(blanks[slot])))
         }
         return out
     }

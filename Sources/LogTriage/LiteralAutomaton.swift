@@ -81,14 +81,22 @@ struct LiteralAutomaton: Sendable {
     /// Calls `found` with each pattern index seen in `line` (a pattern may be reported more than once).
     @inline(__always)
     func scan(_ line: UnsafeBufferPointer<UInt8>, _ found: (Int32) -> Void) {
+        scanPositions(line) { id, _ in found(id) }
+    }
+
+    /// Like `scan`, also passing the index of the match's last byte.
+    @inline(__always)
+    func scanPositions(_ line: UnsafeBufferPointer<UInt8>, _ found: (Int32, Int) -> Void) {
         table.withUnsafeBufferPointer { table in
             hasOutput.withUnsafeBufferPointer { hasOutput in
                 var state = 0
+                var index = 0
                 for byte in line {
                     state = Int(table[state &* 256 &+ Int(byte)])
                     if hasOutput[state] {
-                        for id in outputs[state] { found(id) }
+                        for id in outputs[state] { found(id, index) }
                     }
+                    index &+= 1
                 }
             }
         }

@@ -9,7 +9,12 @@ public struct LogAnalyzer: Sendable {
     private let automaton: LiteralAutomaton
     private let keywordBase: Int
     private let negationBase: Int
+    private let stepBase: Int
     private let keywordWeights: [Int8]
+    /// Per keyword: whether it must stand at a word edge (`error` counts in `AssertionError` and
+    /// `error:`, not in `onErrorResume`).
+    private let keywordEdges: [Bool]
+    private let keywordLengths: [Int]
 
     public init(catalogue: SignatureCatalogue, options: LogAnalysisOptions = LogAnalysisOptions(),
                 redactor: SecretRedactor = SecretRedactor()) {
@@ -21,7 +26,14 @@ public struct LogAnalyzer: Sendable {
         patterns += ErrorVocabulary.words.map(\.0)
         negationBase = patterns.count
         patterns += ErrorVocabulary.negations
+        stepBase = patterns.count
+        patterns += ErrorVocabulary.stepEnds
         keywordWeights = ErrorVocabulary.words.map(\.1)
+        keywordEdges = ErrorVocabulary.words.map { word, _ in
+            word.unicodeScalars.first.map { $0.properties.isAlphabetic } == true
+                && word.unicodeScalars.last.map { $0.properties.isAlphabetic } == true
+        }
+        keywordLengths = ErrorVocabulary.words.map { $0.0.utf8.count }
         automaton = LiteralAutomaton(patterns: patterns)
     }
 
@@ -50,18 +62,37 @@ public struct LogAnalyzer: Sendable {
 
             var score: Int8 = 0
             var negated = false
+            var stepCandidate = false
             candidates.removeAll(keepingCapacity: true)
-            automaton.scan(line) { id in
+            automaton.scanPositions(line) { id, end in
                 let index = Int(id)
                 if index < keywordBase {
                     candidates.append(id)
                 } else if index < negationBase {
-                    score = max(score, keywordWeights[index - keywordBase])
-                } else {
+                    let k = index - keywordBase
+                    let weight = keywordWeights[k]
+                    guard weight > score else { return }
+                    if keywordEdges[k] {
+                        let start = end - keywordLengths[k] + 1
+                        let before = start > 0 && Self.isLetter(line[start - 1])
+                        let after = end + 1 < line.count && Self.isLetter(line[end + 1])
+                        if before && after { return }
+                    }
+                    score = weight
+                } else if index < stepBase {
                     negated = true
+                } else {
+                    stepCandidate = true
                 }
             }
             if negated { score = min(score, 1) }
+            var stepEnd = false
+            if stepCandidate {
+                let text = String(decoding: line.prefix(LineRing.keptBytes), as: UTF8.self)
+                let range = NSRange(text.startIndex..., in: text)
+                stepEnd = ErrorVocabulary.stepFailure.firstMatch(in: text, range: range) != nil
+                if stepEnd { score = max(score, 2) }
+            }
             var signature = false
             if !candidates.isEmpty {
                 let text = String(decoding: line.prefix(LineRing.keptBytes), as: UTF8.self)
@@ -78,10 +109,15 @@ public struct LogAnalyzer: Sendable {
                 }
                 if signature { score = max(score, 3) }
             }
-            collector.observe(line, number: lineNumber, template: template, score: score, signature: signature)
+            collector.observe(line, number: lineNumber, template: template, score: score, signature: signature, stepEnd: stepEnd)
         }
         collector.finish()
         return report(reader.totals, miner: miner, collector: collector, hits: hits)
+    }
+
+    @inline(__always)
+    static func isLetter(_ byte: UInt8) -> Bool {
+        (byte | 0x20) &- 0x61 < 26
     }
 
     // MARK: - Report
@@ -129,11 +165,13 @@ public struct LogAnalyzer: Sendable {
         let builder = ExcerptBuilder(budget: options.tokenBudget)
         let excerpt = redactor.redact(builder.build(ExcerptBuilder.Input(
             blocks: blocks,
+            stepBlocks: collector.stepBlocks,
             tail: tail,
             totalLines: totals.lines,
             totalBytes: totals.bytes,
             signatureLines: hits.values.flatMap(\.lines).sorted(),
             templates: order.prefix(20).map { (miner.pattern(Int32($0)), miner.clusters[$0].count) },
+            templateCounts: miner.clusters.map(\.count),
             templateCount: miner.clusters.count
         )))
         let keyLines = keyLines(blocks: blocks, tail: tail)
