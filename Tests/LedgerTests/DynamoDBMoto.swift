@@ -1,0 +1,64 @@
+import AWS
+import Foundation
+@testable import Ledger
+
+/// The moto_server scripts/moto.sh started (signature checks on), for the DynamoDB ledger tests.
+enum DynamoDBMoto {
+    static let environment = ProcessInfo.processInfo.environment
+
+    static var isAvailable: Bool {
+        ["DEPLOYOTRON_TEST_MOTO_ENDPOINT", "DEPLOYOTRON_TEST_MOTO_ACCESS_KEY_ID", "DEPLOYOTRON_TEST_MOTO_SECRET_ACCESS_KEY"]
+            .allSatisfy { !(environment[$0] ?? "").isEmpty }
+    }
+
+    /// What a user would export to point deployotron at moto.
+    static var awsEnvironment: [String: String] {
+        [
+            "AWS_ENDPOINT_URL": environment["DEPLOYOTRON_TEST_MOTO_ENDPOINT"] ?? "",
+            "AWS_ACCESS_KEY_ID": environment["DEPLOYOTRON_TEST_MOTO_ACCESS_KEY_ID"] ?? "",
+            "AWS_SECRET_ACCESS_KEY": environment["DEPLOYOTRON_TEST_MOTO_SECRET_ACCESS_KEY"] ?? "",
+            "HOME": "/nonexistent",
+        ]
+    }
+
+    /// A ledger on tables no other test uses, created.
+    static func ledger(pageSize: Int? = nil) async throws -> DynamoDBLedger {
+        let table = "ledger-\(UUID().uuidString.prefix(8).lowercased())"
+        let client = try DynamoDBClient.fromEnvironment(region: "us-east-1", environment: awsEnvironment)
+        let ledger = DynamoDBLedger(table: table, client: client, pageSize: pageSize)
+        try await ledger.createTables()
+        return ledger
+    }
+
+    /// Whether python3 with boto3 (what seed 003's client uses) can run here.
+    static let hasBoto3: Bool = {
+        guard isAvailable else { return false }
+        return (try? python("import boto3")) != nil
+    }()
+
+    /// Runs a Python program with the moto variables set; its standard output, or an error with its standard error.
+    @discardableResult
+    static func python(_ program: String, arguments: [String] = []) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", program] + arguments
+        var env = environment
+        env["AWS_ACCESS_KEY_ID"] = awsEnvironment["AWS_ACCESS_KEY_ID"]
+        env["AWS_SECRET_ACCESS_KEY"] = awsEnvironment["AWS_SECRET_ACCESS_KEY"]
+        env["AWS_DEFAULT_REGION"] = "us-east-1"
+        env["MOTO_ENDPOINT"] = awsEnvironment["AWS_ENDPOINT_URL"]
+        process.environment = env
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let outData = output.fileHandleForReading.readDataToEndOfFile()
+        let errData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw LedgerError(.storage, "python3 failed: \(String(decoding: errData, as: UTF8.self))")
+        }
+        return String(decoding: outData, as: UTF8.self)
+    }
+}
