@@ -1,0 +1,37 @@
+import HTTPTypes
+import Hummingbird
+import JSON
+import Ledger
+import Logging
+
+/// Turns every error into a `{"error": "..."}` response.
+///
+/// A client's mistake keeps its 4xx status and message; a ledger failure is a 503 the client
+/// may retry; anything else is a 500 whose details go to the log, not to the client.
+struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as NotifyError {
+            return try error.response(from: request, context: context)
+        } catch let error as HTTPError {
+            return Response.json(["error": .string(error.body ?? Self.defaultMessage(error.status))], status: error.status)
+        } catch let error as any HTTPResponseError {
+            return Response.json(["error": .string(Self.defaultMessage(error.status))], status: error.status)
+        } catch let error as LedgerError {
+            context.logger.error("ledger failure", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            return Response.json(["error": "the ledger could not complete the request; try again"], status: .serviceUnavailable)
+        } catch {
+            context.logger.error("unexpected failure", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            return Response.json(["error": "internal error"], status: .internalServerError)
+        }
+    }
+
+    static func defaultMessage(_ status: HTTPResponse.Status) -> String {
+        switch status {
+        case .notFound: "no such endpoint; see GET /healthz, POST /notify, GET /api/projects/{guid}/resources|events, GET /api/users/{userId}/deployments"
+        case .contentTooLarge: "the body is too large"
+        default: status.reasonPhrase
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import JSON
+import Ledger
+import NIOCore
+
+/// The endpoints of `deployotron serve`: build agents post events, clients read them back.
+struct NotifyController: Sendable {
+    let store: any ResourceStore
+    let configuration: NotifyServerConfiguration
+    let clock: any Clock<Duration>
+    let now: @Sendable () -> Date
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/healthz") { _, _ in Response.json(["status": "ok"]) }
+        router.post("/notify") { request, context in try await self.notify(request, context: context) }
+        router.get("/api/projects/{guid}/resources") { request, context in try await self.resources(request, context: context) }
+        router.get("/api/projects/{guid}/events") { request, context in try await self.events(request, context: context) }
+        router.get("/api/users/{userId}/deployments") { request, context in try await self.deployments(request, context: context) }
+    }
+
+    // MARK: - POST /notify
+
+    func notify(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let mediaType = request.headers[.contentType].map { $0.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? "" }
+        guard mediaType == "application/json" else {
+            throw NotifyError(.unsupportedMediaType, "Content-Type must be application/json, not \(request.headers[.contentType].map { "\"\($0.prefix(64))\"" } ?? "missing")")
+        }
+        let limit = configuration.maxBodySize
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw NotifyError(.contentTooLarge, "the body is \(length) bytes; the limit is \(limit)")
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw NotifyError(.contentTooLarge, "the body is over the limit of \(limit) bytes")
+        }
+        let event = try NotifyEventParser.parse(body)
+        let stored = try await store.record(event, at: now())
+        // The hot path: the acknowledgement is written by hand rather than through an encoder.
+        let guid = stored.guid.utf8.allSatisfy { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 < 0x7F }
+            ? "\"\(stored.guid)\"" : JSONValue.string(stored.guid).encodedString()
+        let reply = ByteBuffer(string: "{\"guid\":\(guid),\"ok\":true,\"sequence\":\(stored.sequence)}\n")
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: reply))
+    }
+
+    // MARK: - Reading
+
+    func resources(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let guid = try context.parameters.require("guid")
+        guard let record = try await store.resources(guid: guid) else {
+            throw NotifyError(.notFound, "no resources recorded for project \(guid.prefix(Int(NotifyEventParser.maxGuidLength)))")
+        }
+        return Response.json(["resources": record.jsonValue])
+    }
+
+    func deployments(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let userId = try context.parameters.require("userId")
+        let records = try await store.resources(userId: userId)
+        return Response.json(["projects": .array(records.map(\.jsonValue))])
+    }
+
+    func events(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let guid = try context.parameters.require("guid")
+        let query = request.uri.queryParameters
+        var after: Int64?
+        if let text = query["after"] {
+            guard let value = Int64(text), value >= 0 else {
+                throw NotifyError(.badRequest, "\"after\" must be a non-negative event sequence number")
+            }
+            after = value
+        }
+        var limit: Int?
+        if let text = query["limit"] {
+            guard let value = Int(text), value > 0 else {
+                throw NotifyError(.badRequest, "\"limit\" must be a positive number")
+            }
+            limit = value
+        }
+        let wantsStream = request.headers[.accept]?.lowercased().contains("text/event-stream") ?? false
+        guard wantsStream else {
+            let events = try await store.events(guid: guid, after: after, limit: limit)
+            return Response.json(["events": .array(events.map(\.jsonValue))])
+        }
+        if after == nil, let lastID = request.headers[HTTPField.Name("Last-Event-ID")!] {
+            after = Int64(lastID)
+        }
+        if after == nil {
+            // A new stream starts at the end of the log: it shows what happens from now on.
+            after = try await lastSequence(guid: guid)
+        }
+        let stream = EventStream(
+            store: store, guid: guid, after: after ?? 0,
+            pollInterval: configuration.eventPollInterval, keepAliveInterval: configuration.keepAliveInterval, clock: clock)
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+            body: stream.body)
+    }
+
+    private func lastSequence(guid: String) async throws -> Int64 {
+        var last: Int64 = 0
+        while true {
+            let page = try await store.events(guid: guid, after: last, limit: 1000)
+            guard let tail = page.last else { return last }
+            last = tail.sequence
+        }
+    }
+}

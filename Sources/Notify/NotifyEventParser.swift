@@ -1,0 +1,66 @@
+import Foundation
+import HTTPTypes
+import JSON
+import Ledger
+import NIOCore
+
+/// Reads one `POST /notify` body into a `NotifyEvent`, or says exactly what is wrong with it.
+public enum NotifyEventParser {
+    /// Guids longer than this are refused: no agent needs one, and they would bloat every index.
+    public static let maxGuidLength = 256
+
+    public static func parse(_ body: ByteBuffer) throws -> NotifyEvent {
+        let parsed = body.withUnsafeReadableBytes { bytes in
+            Result { () throws(JSONBodyParser.Failure) -> JSONValue in try JSONBodyParser.parse(bytes) }
+        }
+        switch parsed {
+        case .success(let value):
+            return try parse(value)
+        case .failure(let failure):
+            throw NotifyError(.badRequest, "the body is not valid JSON (\(failure)); send {\"guid\":G,\"type\":T,\"message\":M} or {\"guid\":G,\"type\":\"resources\",\"data\":{...}}")
+        }
+    }
+
+    public static func parse(_ value: JSONValue) throws -> NotifyEvent {
+        guard let object = value.objectValue else {
+            throw NotifyError(.badRequest, "the body must be a JSON object, not \(value.typeName)")
+        }
+        guard let guidValue = object["guid"] else {
+            throw NotifyError(.badRequest, "missing \"guid\": name the project the event belongs to")
+        }
+        guard let guid = guidValue.stringValue else {
+            throw NotifyError(.badRequest, "\"guid\" must be a string, not \(guidValue.typeName)")
+        }
+        guard !guid.isEmpty, guid.count <= maxGuidLength else {
+            throw NotifyError(.badRequest, "\"guid\" must be 1 to \(maxGuidLength) characters long")
+        }
+        guard let typeValue = object["type"] else {
+            throw NotifyError(.badRequest, "missing \"type\": one of \(kindList)")
+        }
+        guard let typeName = typeValue.stringValue else {
+            throw NotifyError(.badRequest, "\"type\" must be a string, not \(typeValue.typeName)")
+        }
+        guard let kind = EventKind(rawValue: typeName) else {
+            throw NotifyError(.badRequest, "unknown type \"\(typeName.prefix(64))\": expected one of \(kindList)")
+        }
+        if kind == .resources {
+            guard let dataValue = object["data"] else {
+                throw NotifyError(.badRequest, "a resources event needs \"data\": a JSON object of what was created")
+            }
+            guard let data = dataValue.objectValue else {
+                throw NotifyError(.badRequest, "\"data\" of a resources event must be a JSON object, not \(dataValue.typeName)")
+            }
+            return NotifyEvent(guid: guid, kind: kind, data: data)
+        }
+        switch object["message"] {
+        case nil, .null?:
+            return NotifyEvent(guid: guid, kind: kind, message: nil)
+        case .string(let message)?:
+            return NotifyEvent(guid: guid, kind: kind, message: message)
+        case let other?:
+            throw NotifyError(.badRequest, "\"message\" must be a string, not \(other.typeName)")
+        }
+    }
+
+    static let kindList = EventKind.allCases.map(\.rawValue).joined(separator: ", ")
+}
