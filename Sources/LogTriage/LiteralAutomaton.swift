@@ -6,7 +6,6 @@
 struct LiteralAutomaton: Sendable {
     private let table: [Int32]
     private let outputs: [[Int32]]
-    private let hasOutput: [Bool]
     let patternCount: Int
 
     /// Builds the automaton; pattern `i` is reported as `i`. Empty patterns are ignored.
@@ -67,9 +66,14 @@ struct LiteralAutomaton: Sendable {
                 table[state * 256 + upper] = table[state * 256 + upper + 0x20]
             }
         }
+        // A transition into a state with output is stored complemented (negative), so the
+        // scan tests for output with the value it already loaded.
+        let reporting = out.map { !$0.isEmpty }
+        for index in table.indices where reporting[Int(table[index])] {
+            table[index] = ~table[index]
+        }
         self.table = table
         self.outputs = out
-        self.hasOutput = out.map { !$0.isEmpty }
         self.patternCount = patterns.count
     }
 
@@ -88,16 +92,17 @@ struct LiteralAutomaton: Sendable {
     @inline(__always)
     func scanPositions(_ line: UnsafeBufferPointer<UInt8>, _ found: (Int32, Int) -> Void) {
         table.withUnsafeBufferPointer { table in
-            hasOutput.withUnsafeBufferPointer { hasOutput in
-                var state = 0
-                var index = 0
-                for byte in line {
-                    state = Int(table[state &* 256 &+ Int(byte)])
-                    if hasOutput[state] {
-                        for id in outputs[state] { found(id, index) }
-                    }
-                    index &+= 1
+            var state = 0
+            var index = 0
+            for byte in line {
+                let next = Int(table[state &* 256 &+ Int(byte)])
+                if next < 0 {
+                    state = ~next
+                    for id in outputs[state] { found(id, index) }
+                } else {
+                    state = next
                 }
+                index &+= 1
             }
         }
     }

@@ -46,40 +46,59 @@ public struct LogAnalyzer: Sendable {
     /// and template id in input order, as the lines are read (for `--per-line`).
     public func analyze(_ source: LogSource, onLine: ((_ line: Int, _ template: Int) -> Void)? = nil) throws -> LogAnalysis {
         var reader = LogLineReader()
+        var pipeline = LinePipeline(analyzer: self)
+        try reader.read(source) { line in
+            pipeline.process(line, onLine: onLine)
+        }
+        pipeline.collector.finish()
+        return report(reader.totals, miner: pipeline.miner, collector: pipeline.collector, hits: pipeline.hits)
+    }
+
+    /// The per-line work, as one value so the hot loop mutates a single struct in place.
+    struct LinePipeline {
+        let analyzer: LogAnalyzer
         var masked = MaskedLine()
-        var miner = TemplateMiner(similarity: options.similarity, maxTemplates: options.maxTemplates)
+        var miner: TemplateMiner
         var collector = EvidenceCollector()
         var hits: [Int: SignatureTally] = [:]
         var candidates: [Int32] = []
-        candidates.reserveCapacity(8)
+        var checked: [Int] = []
         var lineNumber = 0
 
-        try reader.read(source) { line in
+        init(analyzer: LogAnalyzer) {
+            self.analyzer = analyzer
+            miner = TemplateMiner(similarity: analyzer.options.similarity, maxTemplates: analyzer.options.maxTemplates)
+            candidates.reserveCapacity(8)
+            checked.reserveCapacity(8)
+        }
+
+        mutating func process(_ line: UnsafeBufferPointer<UInt8>, onLine: ((Int, Int) -> Void)?) {
             lineNumber += 1
             masked.mask(line)
             let template = miner.add(masked, line: line, lineNumber: lineNumber)
             onLine?(lineNumber, Int(template))
 
+            let a = analyzer
             var score: Int8 = 0
             var negated = false
             var stepCandidate = false
             candidates.removeAll(keepingCapacity: true)
-            automaton.scanPositions(line) { id, end in
+            a.automaton.scanPositions(line) { id, end in
                 let index = Int(id)
-                if index < keywordBase {
+                if index < a.keywordBase {
                     candidates.append(id)
-                } else if index < negationBase {
-                    let k = index - keywordBase
-                    let weight = keywordWeights[k]
+                } else if index < a.negationBase {
+                    let k = index - a.keywordBase
+                    let weight = a.keywordWeights[k]
                     guard weight > score else { return }
-                    if keywordEdges[k] {
-                        let start = end - keywordLengths[k] + 1
-                        let before = start > 0 && Self.isLetter(line[start - 1])
-                        let after = end + 1 < line.count && Self.isLetter(line[end + 1])
+                    if a.keywordEdges[k] {
+                        let start = end - a.keywordLengths[k] + 1
+                        let before = start > 0 && LogAnalyzer.isLetter(line[start - 1])
+                        let after = end + 1 < line.count && LogAnalyzer.isLetter(line[end + 1])
                         if before && after { return }
                     }
                     score = weight
-                } else if index < stepBase {
+                } else if index < a.stepBase {
                     negated = true
                 } else {
                     stepCandidate = true
@@ -95,15 +114,18 @@ public struct LogAnalyzer: Sendable {
             }
             var signature = false
             if !candidates.isEmpty {
-                let text = String(decoding: line.prefix(LineRing.keptBytes), as: UTF8.self)
-                var checked: [Int] = []
+                checked.removeAll(keepingCapacity: true)
                 for literal in candidates {
-                    let owner = catalogue.literalOwners[Int(literal)]
+                    let owner = a.catalogue.literalOwners[Int(literal)]
                     let key = owner.signature << 16 | owner.rule
                     if checked.contains(key) { continue }
                     checked.append(key)
-                    if catalogue.confirm(signature: owner.signature, rule: owner.rule, line: text) {
-                        hits[owner.signature, default: SignatureTally(example: text)].record(lineNumber)
+                    if a.catalogue.confirm(signature: owner.signature, rule: owner.rule, bytes: line) {
+                        let number = lineNumber
+                        if hits[owner.signature] == nil {
+                            hits[owner.signature] = SignatureTally(example: String(decoding: line.prefix(LineRing.keptBytes), as: UTF8.self))
+                        }
+                        hits[owner.signature]!.record(number)
                         signature = true
                     }
                 }
@@ -111,8 +133,6 @@ public struct LogAnalyzer: Sendable {
             }
             collector.observe(line, number: lineNumber, template: template, score: score, signature: signature, stepEnd: stepEnd)
         }
-        collector.finish()
-        return report(reader.totals, miner: miner, collector: collector, hits: hits)
     }
 
     @inline(__always)

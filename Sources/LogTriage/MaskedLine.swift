@@ -1,39 +1,44 @@
 /// One line cut into whitespace-separated tokens, with the variable parts masked.
 ///
-/// A token's alphanumeric words that hold a digit (numbers, hex, ids, IPs, versions, times)
-/// or are day and month names are variable; punctuation and other words are kept. Each token
+/// A token's alphanumeric words that hold a digit (numbers, hex, ids, IPs, versions, times),
+/// are runs of eight or more hex letters (ids without a digit) or are day and month names are variable; punctuation and other words are kept. Each token
 /// becomes a 64-bit hash of its masked form, so `blk_-123` and `blk_-9` hash alike and two
 /// lines of one template compare by integers. The buffers are reused from line to line.
-struct MaskedLine {
+final class MaskedLine {
     static let hasVariable: UInt8 = 1
     static let allVariable: UInt8 = 2
+    /// Tokens kept per line; the rest fold into the last one.
+    static let capacity = 256
 
-    private(set) var hashes: [UInt64] = []
-    private(set) var flags: [UInt8] = []
-    private(set) var starts: [Int32] = []
-    private(set) var ends: [Int32] = []
+    // Fixed buffers, allocated once: the hot loop appends without uniqueness checks.
+    let hashes = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: MaskedLine.capacity)
+    let flags = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: MaskedLine.capacity)
+    let starts = UnsafeMutableBufferPointer<Int32>.allocate(capacity: MaskedLine.capacity)
+    let ends = UnsafeMutableBufferPointer<Int32>.allocate(capacity: MaskedLine.capacity)
+    private(set) var count = 0
     /// A hash of the whole masked token sequence.
     private(set) var lineHash: UInt64 = 0
 
-    var count: Int { hashes.count }
+    init() {}
 
-    init() {
-        hashes.reserveCapacity(64)
-        flags.reserveCapacity(64)
-        starts.reserveCapacity(64)
-        ends.reserveCapacity(64)
+    deinit {
+        hashes.deallocate()
+        flags.deallocate()
+        starts.deallocate()
+        ends.deallocate()
     }
+
+    /// The token hashes as an array (for a new template).
+    var tokenArray: [UInt64] { Array(hashes[0..<count]) }
 
     static let fnvOffset: UInt64 = 0xcbf2_9ce4_8422_2325
     static let fnvPrime: UInt64 = 0x0000_0100_0000_01B3
     static let variableMark: UInt8 = 0x01
 
-    /// Cuts and masks `line`; at most `maxTokens` tokens are kept (the rest fold into the last).
-    mutating func mask(_ line: UnsafeBufferPointer<UInt8>, maxTokens: Int = 256) {
-        hashes.removeAll(keepingCapacity: true)
-        flags.removeAll(keepingCapacity: true)
-        starts.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
+    /// Cuts and masks `line`; at most `capacity` tokens are kept (the rest fold into the last).
+    func mask(_ line: UnsafeBufferPointer<UInt8>) {
+        let maxTokens = Self.capacity
+        count = 0
         var whole = Self.fnvOffset
         let n = line.count
         var i = 0
@@ -50,11 +55,13 @@ struct MaskedLine {
                 if Self.isAlnum(byte) {
                     let wordStart = i
                     var digit = false
+                    var hex = true
                     while i < n, Self.isAlnum(line[i]) {
-                        if line[i] &- 0x30 < 10 { digit = true }
+                        let b = line[i]
+                        if b &- 0x30 < 10 { digit = true } else if (b | 0x20) &- 0x61 >= 6 { hex = false }
                         i += 1
                     }
-                    if digit || Self.isCalendarWord(line, wordStart, i) {
+                    if digit || (hex && i - wordStart >= 8) || Self.isCalendarWord(line, wordStart, i) {
                         anyVariable = true
                         if !lastWasMark {
                             hash = (hash ^ UInt64(Self.variableMark)) &* Self.fnvPrime
@@ -78,9 +85,9 @@ struct MaskedLine {
                     i += 1
                 }
             }
-            if hashes.count == maxTokens {
+            if count == maxTokens {
                 // Fold the overflow into the last token so long lines stay bounded.
-                let last = hashes.count - 1
+                let last = count - 1
                 hashes[last] = (hashes[last] ^ hash) &* Self.fnvPrime
                 ends[last] = Int32(i)
                 if anyVariable { flags[last] |= Self.hasVariable }
@@ -91,18 +98,19 @@ struct MaskedLine {
                 flag |= Self.hasVariable
                 if !anyLiteralWord { flag |= Self.allVariable }
             }
-            hashes.append(hash)
-            flags.append(flag)
-            starts.append(Int32(tokenStart))
-            ends.append(Int32(i))
+            hashes[count] = hash
+            flags[count] = flag
+            starts[count] = Int32(tokenStart)
+            ends[count] = Int32(i)
+            count += 1
         }
         dropHeader(line)
         collapseRepeats()
-        for h in hashes {
-            whole = (whole ^ h) &* Self.fnvPrime
+        for k in 0..<count {
+            whole = (whole ^ hashes[k]) &* Self.fnvPrime
             whole ^= whole >> 29
         }
-        lineHash = whole ^ UInt64(hashes.count)
+        lineHash = whole ^ UInt64(count)
     }
 
     /// How many leading tokens were a header (timestamp, pid, level, component) and were dropped.
@@ -112,9 +120,9 @@ struct MaskedLine {
     /// variable (dates, times, pids) and `-` separators, then a level word (`INFO`, `[error]`,
     /// `W:`) with the component after it (`dfs.DataNode:`, `[main]`). Without a level only the
     /// variable tokens go. A line that would be left empty keeps everything.
-    private mutating func dropHeader(_ line: UnsafeBufferPointer<UInt8>) {
+    private func dropHeader(_ line: UnsafeBufferPointer<UInt8>) {
         headerTokens = 0
-        let n = hashes.count
+        let n = count
         var i = 0
         while i < n, i < 8, flags[i] & Self.allVariable != 0 || isSeparator(i, line) { i += 1 }
         if i < n, isLevel(i, line) {
@@ -127,16 +135,19 @@ struct MaskedLine {
         }
         guard i > 0, i < n else { return }
         headerTokens = i
-        hashes.removeFirst(i)
-        flags.removeFirst(i)
-        starts.removeFirst(i)
-        ends.removeFirst(i)
+        for k in i..<n {
+            hashes[k - i] = hashes[k]
+            flags[k - i] = flags[k]
+            starts[k - i] = starts[k]
+            ends[k - i] = ends[k]
+        }
+        count = n - i
     }
 
     /// Folds a run of identical variable tokens (`blk_<*> blk_<*> blk_<*>`) into one, so a
     /// variable-length list does not change the line's shape.
-    private mutating func collapseRepeats() {
-        let n = hashes.count
+    private func collapseRepeats() {
+        let n = count
         guard n > 1 else { return }
         var write = 1
         for read in 1..<n {
@@ -150,12 +161,7 @@ struct MaskedLine {
             ends[write] = ends[read]
             write += 1
         }
-        if write < n {
-            hashes.removeLast(n - write)
-            flags.removeLast(n - write)
-            starts.removeLast(n - write)
-            ends.removeLast(n - write)
-        }
+        count = write
     }
 
     private func isSeparator(_ index: Int, _ line: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -203,11 +209,13 @@ struct MaskedLine {
             if Self.isAlnum(byte) {
                 let wordStart = i
                 var digit = false
+                var hex = true
                 while i < end, Self.isAlnum(line[i]) {
-                    if line[i] &- 0x30 < 10 { digit = true }
+                    let b = line[i]
+                    if b &- 0x30 < 10 { digit = true } else if (b | 0x20) &- 0x61 >= 6 { hex = false }
                     i += 1
                 }
-                if digit || Self.isCalendarWord(line, wordStart, i) {
+                if digit || (hex && i - wordStart >= 8) || Self.isCalendarWord(line, wordStart, i) {
                     if !lastWasMark { out.append(contentsOf: [0x3C, 0x2A, 0x3E]) }
                     lastWasMark = true
                 } else {
@@ -240,15 +248,13 @@ struct MaskedLine {
     static func isCalendarWord(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
         guard end - start == 3, line[start] &- 0x41 < 26 else { return false }
         let key = UInt32(line[start] | 0x20) << 16 | UInt32(line[start + 1] | 0x20) << 8 | UInt32(line[start + 2] | 0x20)
-        return calendarWords.contains(key)
+        switch key {
+        case 0x6D6F6E, 0x747565, 0x776564, 0x746875, 0x667269, 0x736174, 0x73756E, // mon tue wed thu fri sat sun
+             0x6A616E, 0x666562, 0x6D6172, 0x617072, 0x6D6179, 0x6A756E, // jan feb mar apr may jun
+             0x6A756C, 0x617567, 0x736570, 0x6F6374, 0x6E6F76, 0x646563: // jul aug sep oct nov dec
+            return true
+        default:
+            return false
+        }
     }
-
-    static let calendarWords: Set<UInt32> = {
-        let words = ["mon", "tue", "wed", "thu", "fri", "sat", "sun",
-                     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-        return Set(words.map { w in
-            let b = Array(w.utf8)
-            return UInt32(b[0]) << 16 | UInt32(b[1]) << 8 | UInt32(b[2])
-        })
-    }()
 }

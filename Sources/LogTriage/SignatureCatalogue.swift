@@ -10,6 +10,8 @@ public struct SignatureCatalogue: Sendable {
     let literalOwners: [(signature: Int, rule: Int)]
     let literals: [String]
     private let regexes: [[NSRegularExpression?]]
+    /// Per signature and rule: the `also` and `unless` literals, lower-cased bytes.
+    private let foldedWords: [[(also: [[UInt8]], unless: [[UInt8]])]]
 
     /// Parses a catalogue from its JSON form (`{"signatures": [...]}`).
     public init(json: Data) throws {
@@ -27,12 +29,15 @@ public struct SignatureCatalogue: Sendable {
         var owners: [(Int, Int)] = []
         var literals: [String] = []
         var regexes: [[NSRegularExpression?]] = []
+        var foldedWords: [[(also: [[UInt8]], unless: [[UInt8]])]] = []
         var seen = Set<String>()
         for (s, signature) in signatures.enumerated() {
             guard seen.insert(signature.id).inserted else {
                 throw LogTriageError.badCatalogue("signature id \(signature.id) appears twice")
             }
             var compiled: [NSRegularExpression?] = []
+            let fold = { (words: [String]?) in (words ?? []).map { Array($0.utf8).map(LiteralAutomaton.fold) } }
+            foldedWords.append(signature.match.map { (also: fold($0.also), unless: fold($0.unless)) })
             for (r, rule) in signature.match.enumerated() {
                 guard !rule.any.isEmpty, !rule.any.contains(where: \.isEmpty) else {
                     throw LogTriageError.badCatalogue("signature \(signature.id) has a rule without literals")
@@ -57,6 +62,7 @@ public struct SignatureCatalogue: Sendable {
         self.literalOwners = owners
         self.literals = literals
         self.regexes = regexes
+        self.foldedWords = foldedWords
     }
 
     /// The catalogue shipped with deployotron.
@@ -69,17 +75,39 @@ public struct SignatureCatalogue: Sendable {
 
     /// Confirms rule `rule` of signature `signature` on a candidate line.
     func confirm(signature: Int, rule: Int, line: String) -> Bool {
-        let spec = signatures[signature].match[rule]
-        if spec.also != nil || spec.unless != nil {
-            let lower = line.lowercased()
-            if let also = spec.also, !also.contains(where: { lower.contains($0.lowercased()) }) { return false }
-            if let unless = spec.unless, unless.contains(where: { lower.contains($0.lowercased()) }) { return false }
-        }
+        var copy = line
+        return copy.withUTF8 { confirm(signature: signature, rule: rule, bytes: $0) }
+    }
+
+    /// Confirms a rule on a line's bytes; `also` and `unless` are byte searches ignoring ASCII
+    /// case, and only a rule with a regex pays for a String.
+    func confirm(signature: Int, rule: Int, bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let folded = foldedWords[signature][rule]
+        if !folded.also.isEmpty, !folded.also.contains(where: { Self.contains(bytes, $0) }) { return false }
+        if folded.unless.contains(where: { Self.contains(bytes, $0) }) { return false }
         if let regex = regexes[signature][rule] {
+            let line = String(decoding: bytes, as: UTF8.self)
             let range = NSRange(line.startIndex..., in: line)
             return regex.firstMatch(in: line, range: range) != nil
         }
         return true
+    }
+
+    /// Whether `needle` (already lower-case) occurs in `haystack`, ignoring ASCII case.
+    static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        let n = needle.count, h = haystack.count
+        guard n > 0, n <= h else { return n == 0 }
+        let first = needle[0]
+        var i = 0
+        while i <= h - n {
+            if LiteralAutomaton.fold(haystack[i]) == first {
+                var k = 1
+                while k < n, LiteralAutomaton.fold(haystack[i + k]) == needle[k] { k += 1 }
+                if k == n { return true }
+            }
+            i += 1
+        }
+        return false
     }
 
     /// The signatures matching one line of text, by index (for tests and single lines).

@@ -84,7 +84,7 @@ struct TemplateMiner {
             text.reserveCapacity(masked.count)
             for i in 0..<masked.count { text.append(masked.maskedText(i, in: line)) }
             clusters.append(Cluster(
-                tokens: masked.hashes,
+                tokens: masked.tokenArray,
                 wildcard: [Bool](repeating: false, count: masked.count),
                 text: text,
                 count: 1,

@@ -1,6 +1,7 @@
 // logtriage-bench MODE FILE
 //   perline FILE           one template id per input line
 //   excerpt FILE [BUDGET]  the excerpt that would be sent to Claude
+//   templates FILE         the template table
 //   throughput FILE        lines, bytes, seconds, lines/s, MB/s (one JSON object)
 import Foundation
 import LogTriage
@@ -26,6 +27,11 @@ do {
             if out.utf8.count > 1 << 20 { FileHandle.standardOutput.write(Data(out.utf8)); out = "" }
         }
         FileHandle.standardOutput.write(Data(out.utf8))
+    case "templates":
+        var options = options
+        options.templateLimit = nil
+        let analysis = try LogAnalyzer(options: options).analyze(source)
+        for t in analysis.templates { print("\(t.id)\t\(t.count)\t\(t.pattern)") }
     case "excerpt":
         let analysis = try analyzer.analyze(source)
         print(analysis.excerpt, terminator: "")
