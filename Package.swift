@@ -37,7 +37,7 @@ let modules: [Module] = [
     // Where deployotron's files live: bundled skills/prompts/notify, XDG state and data.
     Module(name: "Locations"),
     // The Messages API client: types, SSE decoding, stream accumulation, retries.
-    Module(name: "Claude", dependencies: ["JSON"], external: [ahc, nioCore, logging], testDependencies: ["TestSupport"]),
+    Module(name: "Claude", dependencies: ["JSON"], external: [ahc, nioCore, nioHTTP1, logging], testDependencies: ["TestSupport"]),
     // Conversation loop, tool registry and permissions, skills, prompts, transcripts.
     Module(name: "Agent", dependencies: ["Claude", "Locations"], external: [mustache, yams], testDependencies: ["TestSupport"]),
     // SigV4, credentials, small AWS service clients.
@@ -57,7 +57,7 @@ let modules: [Module] = [
     // The commands of the `deployotron` executable.
     Module(name: "DeployotronCLI", dependencies: ["Claude", "Agent", "AWS", "Ledger", "LogTriage", "Deploy", "Notify", "DeployTools", "Shell", "Locations"], external: [argumentParser, logging], testDependencies: ["TestSupport"]),
     // Shared by the test targets only: a fake Messages API server, temporary directories, process helpers.
-    Module(name: "TestSupport", dependencies: ["Locations"], external: [hummingbird, nioCore, nioPosix, nioHTTP1], hasTests: false),
+    Module(name: "TestSupport", dependencies: ["JSON", "Locations"], external: [hummingbird, nioCore, nioPosix, nioHTTP1], hasTests: false),
 ]
 
 // MARK: - Selection

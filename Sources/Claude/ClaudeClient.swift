@@ -1,0 +1,153 @@
+import AsyncHTTPClient
+import Foundation
+import JSON
+import NIOCore
+import NIOHTTP1
+
+/// The Messages API over HTTP: `POST /v1/messages` with `stream: true`, the response body read
+/// as it arrives, and the SDKs' retry rules.
+///
+/// A request is retried (at most `retryPolicy.maxRetries` times) on connection errors, retryable
+/// statuses, and an in-stream `overloaded_error` or a broken stream before any content was shown;
+/// each retry is announced with `StreamUpdate.retrying`. Time comes from `clock` and jitter from
+/// `jitter`, so tests neither wait nor guess.
+public struct ClaudeClient: MessagesStreaming {
+    public var configuration: ClaudeConfiguration
+    public var retryPolicy: RetryPolicy
+    /// How long one attempt, streaming included, may take.
+    public var timeout: Duration
+    private let httpClient: HTTPClient
+    private let clock: any Clock<Duration>
+    private let jitter: @Sendable () -> Double
+    private let now: @Sendable () -> Date
+
+    public init(
+        configuration: ClaudeConfiguration,
+        httpClient: HTTPClient = .shared,
+        retryPolicy: RetryPolicy = RetryPolicy(),
+        timeout: Duration = .seconds(600),
+        clock: any Clock<Duration> = ContinuousClock(),
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.configuration = configuration
+        self.httpClient = httpClient
+        self.retryPolicy = retryPolicy
+        self.timeout = timeout
+        self.clock = clock
+        self.jitter = jitter
+        self.now = now
+    }
+
+    public func stream(_ request: MessagesRequest, onUpdate: @escaping @Sendable (StreamUpdate) -> Void) async throws -> MessageResponse {
+        let body = request.encodedBody()
+        var retries = 0
+        while true {
+            do {
+                return try await attempt(body: body, onUpdate: onUpdate)
+            } catch let failure as Failure {
+                guard failure.retryable, retries < retryPolicy.maxRetries, !Task.isCancelled else {
+                    throw Task.isCancelled ? Self.cancelled : failure.error
+                }
+                let delay = failure.serverDelay ?? retryPolicy.backoff(retriesSoFar: retries, jitter: jitter())
+                retries += 1
+                onUpdate(.retrying(attempt: retries, delay: delay, reason: failure.error.description))
+                do {
+                    try await clock.sleep(for: .milliseconds(Int64((delay * 1000).rounded())))
+                } catch {
+                    throw Self.cancelled
+                }
+            }
+        }
+    }
+
+    // MARK: - One attempt
+
+    /// Why an attempt failed, and whether the retry rules allow another.
+    private struct Failure: Error {
+        var error: ClaudeError
+        var retryable: Bool
+        var serverDelay: Double?
+    }
+
+    private static let cancelled = ClaudeError(code: .cancelled, message: "the request was cancelled")
+
+    private func attempt(body: Data, onUpdate: @Sendable (StreamUpdate) -> Void) async throws -> MessageResponse {
+        var http = HTTPClientRequest(url: configuration.baseURL + "/v1/messages")
+        http.method = .POST
+        switch configuration.credential {
+        case .apiKey(let key): http.headers.add(name: "x-api-key", value: key)
+        case .authToken(let token): http.headers.add(name: "authorization", value: "Bearer \(token)")
+        }
+        http.headers.add(name: "anthropic-version", value: "2023-06-01")
+        http.headers.add(name: "content-type", value: "application/json")
+        http.headers.add(name: "accept", value: "text/event-stream")
+        http.body = .bytes(ByteBuffer(bytes: body))
+
+        let response: HTTPClientResponse
+        do {
+            response = try await httpClient.execute(http, timeout: .nanoseconds(timeout.nanoseconds))
+        } catch {
+            if Task.isCancelled { throw Self.cancelled }
+            throw Failure(error: connectionError(error), retryable: true)
+        }
+        let header = { (name: String) in response.headers.first(name: name) }
+        let requestID = header("request-id")
+        guard (200..<300).contains(Int(response.status.code)) else {
+            let status = Int(response.status.code)
+            let text = (try? await response.body.collect(upTo: 1 << 20)).map { String(buffer: $0) } ?? ""
+            let error = Self.apiError(status: status, body: text, requestID: requestID, reason: response.status.reasonPhrase)
+            let retryable = retryPolicy.shouldRetry(status: status, header: header)
+            throw Failure(
+                error: ClaudeError(code: .http, status: status, errorType: error.type, message: error.message, requestID: requestID, isRetryable: retryable),
+                retryable: retryable, serverDelay: retryPolicy.serverDelay(header: header, now: now()))
+        }
+
+        var accumulator = StreamAccumulator(requestID: requestID)
+        var decoder = ServerSentEventDecoder()
+        do {
+            for try await chunk in response.body {
+                for event in decoder.feed(chunk.readableBytesView) {
+                    for update in try accumulator.consume(event) { onUpdate(update) }
+                }
+            }
+            for event in decoder.finish() {
+                for update in try accumulator.consume(event) { onUpdate(update) }
+            }
+            return try accumulator.response()
+        } catch let error as ClaudeError {
+            if Task.isCancelled { throw Self.cancelled }
+            throw Failure(error: error, retryable: error.isRetryable && !accumulator.hasContent)
+        } catch {
+            if Task.isCancelled { throw Self.cancelled }
+            var broken = connectionError(error)
+            broken.message = "the response stream broke: \(broken.message)"
+            broken.requestID = requestID
+            throw Failure(error: broken, retryable: !accumulator.hasContent)
+        }
+    }
+
+    private func connectionError(_ error: any Error) -> ClaudeError {
+        ClaudeError(
+            code: .connection,
+            message: "could not reach \(configuration.baseURL): \(String(describing: error)); check your network or ANTHROPIC_BASE_URL",
+            isRetryable: true)
+    }
+
+    /// The API's error type and message from an error body (`{"type":"error","error":{…}}`).
+    static func apiError(status: Int, body: String, requestID: String?, reason: String) -> (type: String?, message: String) {
+        if let value = try? JSONValue(parsing: body), let error = value["error"] {
+            let message = error["message"]?.stringValue ?? reason
+            return (error["type"]?.stringValue, message)
+        }
+        let trimmed = body.trimmingCharacters(in: .whitespacesAndNewlines)
+        return (nil, trimmed.isEmpty ? reason : String(trimmed.prefix(300)))
+    }
+}
+
+extension Duration {
+    fileprivate var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

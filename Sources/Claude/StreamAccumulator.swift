@@ -1,0 +1,216 @@
+import Foundation
+import JSON
+
+/// Builds a `MessageResponse` from the events of one streamed response, reporting each step.
+///
+/// Pure: feed it events with `consume`, show the `StreamUpdate`s it returns, and ask for
+/// `response()` at the end. Tool input arrives as `input_json_delta` pieces that are concatenated
+/// and parsed when the block stops. A tool call whose input never completed (the stream hit
+/// `max_tokens`, or the JSON does not parse) is left out of `content` and listed in
+/// `truncatedToolUses`, so it is never run. Usage: `message_start`'s counters, replaced field by
+/// field by `message_delta`'s cumulative ones. Unknown events, block types, delta types and fields
+/// are ignored.
+public struct StreamAccumulator: Sendable {
+    private enum Block: Sendable {
+        case text(String)
+        case thinking(String, signature: String)
+        case redactedThinking(String)
+        case toolUse(id: String, name: String, initialInput: JSONValue, json: String, hasDeltas: Bool)
+        case other(JSONValue)
+    }
+
+    private var id: String?
+    private var model = ""
+    private var blocks: [Int: Block] = [:]
+    private var stopped: Set<Int> = []
+    private var stopReason: StopReason?
+    private var usage = Usage()
+    private var requestID: String?
+
+    /// Whether any content has been streamed (text, thinking or a tool call): after that a failed
+    /// stream is not retried, because the user has seen part of the answer.
+    public private(set) var hasContent = false
+    /// Whether `message_stop` has arrived.
+    public private(set) var isComplete = false
+
+    public init(requestID: String? = nil) {
+        self.requestID = requestID
+    }
+
+    /// Takes one event. Throws the API's error for an `error` event, and `.malformedResponse` for a
+    /// known event whose data is not the JSON it should be.
+    public mutating func consume(_ event: ServerSentEvent) throws -> [StreamUpdate] {
+        let name = event.event
+        guard let name, Self.knownEvents.contains(name) else { return [] }
+        guard let data = try? JSONValue(parsing: event.data) else {
+            throw malformed("the \(name) event's data is not JSON")
+        }
+        switch name {
+        case "message_start":
+            guard let message = data["message"], let id = message["id"]?.stringValue else {
+                throw malformed("message_start has no message id")
+            }
+            self.id = id
+            model = message["model"]?.stringValue ?? ""
+            if let reason = message["stop_reason"]?.stringValue { stopReason = StopReason(apiValue: reason) }
+            if let counters = message["usage"] { usage = Self.merge(usage, counters) }
+            return [.messageStarted(id: id, model: model), .usage(usage)]
+        case "content_block_start":
+            guard let index = data["index"]?.intValue, let block = data["content_block"] else {
+                throw malformed("content_block_start has no index or content_block")
+            }
+            return start(block, at: index)
+        case "content_block_delta":
+            guard let index = data["index"]?.intValue, let delta = data["delta"] else {
+                throw malformed("content_block_delta has no index or delta")
+            }
+            return apply(delta, at: index)
+        case "content_block_stop":
+            guard let index = data["index"]?.intValue else { throw malformed("content_block_stop has no index") }
+            stopped.insert(index)
+            return [.blockStopped(index: index)]
+        case "message_delta":
+            if let reason = data["delta"]?["stop_reason"]?.stringValue { stopReason = StopReason(apiValue: reason) }
+            guard let counters = data["usage"] else { return [] }
+            usage = Self.merge(usage, counters)
+            return [.usage(usage)]
+        case "message_stop":
+            isComplete = true
+            return []
+        case "error":
+            let type = data["error"]?["type"]?.stringValue ?? "error"
+            let message = data["error"]?["message"]?.stringValue ?? "the stream reported an error"
+            throw ClaudeError(
+                code: .stream, errorType: type, message: message, requestID: requestID,
+                isRetryable: Self.retryableStreamErrors.contains(type))
+        default:
+            return []
+        }
+    }
+
+    /// The accumulated response. Throws when the stream never started, or ended before the model
+    /// said why it stopped (the connection broke mid-answer).
+    public func response() throws -> MessageResponse {
+        guard let id else { throw malformed("the stream ended before message_start") }
+        guard isComplete || stopReason != nil else {
+            throw ClaudeError(
+                code: .connection, message: "the response stream ended before the message was complete",
+                requestID: requestID, isRetryable: true)
+        }
+        var content: [ContentBlock] = []
+        var truncated: [ToolUse] = []
+        for index in blocks.keys.sorted() {
+            guard let block = blocks[index] else { continue }
+            switch block {
+            case .text(let text):
+                content.append(.text(text))
+            case .thinking(let thinking, let signature):
+                content.append(.thinking(thinking: thinking, signature: signature))
+            case .redactedThinking(let data):
+                content.append(.redactedThinking(data: data))
+            case .other(let value):
+                content.append(.other(value))
+            case .toolUse(let toolID, let name, let initialInput, let json, let hasDeltas):
+                let input: JSONValue?
+                if !hasDeltas {
+                    input = initialInput
+                } else if json.allSatisfy(\.isWhitespace) {
+                    input = [:]
+                } else {
+                    input = try? JSONValue(parsing: json)
+                }
+                if stopped.contains(index), let input, input.objectValue != nil {
+                    content.append(.toolUse(ToolUse(id: toolID, name: name, input: input)))
+                } else {
+                    truncated.append(ToolUse(id: toolID, name: name, input: .string(json)))
+                }
+            }
+        }
+        return MessageResponse(
+            id: id, model: model, content: content, stopReason: stopReason, usage: usage,
+            truncatedToolUses: truncated, requestID: requestID)
+    }
+
+    // MARK: - Blocks
+
+    private mutating func start(_ block: JSONValue, at index: Int) -> [StreamUpdate] {
+        let string = { (key: String) in block[key]?.stringValue }
+        switch string("type") {
+        case "text":
+            let text = string("text") ?? ""
+            blocks[index] = .text(text)
+            if text.isEmpty { return [] }
+            hasContent = true
+            return [.textDelta(index: index, text: text)]
+        case "thinking":
+            blocks[index] = .thinking(string("thinking") ?? "", signature: string("signature") ?? "")
+            hasContent = true
+            return []
+        case "redacted_thinking":
+            blocks[index] = .redactedThinking(string("data") ?? "")
+            hasContent = true
+            return []
+        case "tool_use":
+            guard let id = string("id"), let name = string("name") else {
+                blocks[index] = .other(block)
+                return []
+            }
+            blocks[index] = .toolUse(id: id, name: name, initialInput: block["input"] ?? [:], json: "", hasDeltas: false)
+            hasContent = true
+            return [.toolUseStarted(index: index, id: id, name: name)]
+        default:
+            blocks[index] = .other(block)
+            return []
+        }
+    }
+
+    private mutating func apply(_ delta: JSONValue, at index: Int) -> [StreamUpdate] {
+        guard let block = blocks[index] else { return [] }
+        let string = { (key: String) in delta[key]?.stringValue }
+        switch (delta["type"]?.stringValue, block) {
+        case ("text_delta", .text(let text)):
+            guard let piece = string("text") else { return [] }
+            blocks[index] = .text(text + piece)
+            hasContent = true
+            return [.textDelta(index: index, text: piece)]
+        case ("thinking_delta", .thinking(let text, let signature)):
+            guard let piece = string("thinking") else { return [] }
+            blocks[index] = .thinking(text + piece, signature: signature)
+            return piece.isEmpty ? [] : [.thinkingDelta(index: index, text: piece)]
+        case ("signature_delta", .thinking(let text, let signature)):
+            guard let piece = string("signature") else { return [] }
+            blocks[index] = .thinking(text, signature: signature + piece)
+            return []
+        case ("input_json_delta", .toolUse(let id, let name, let initial, let json, _)):
+            guard let piece = string("partial_json") else { return [] }
+            blocks[index] = .toolUse(id: id, name: name, initialInput: initial, json: json + piece, hasDeltas: true)
+            return piece.isEmpty ? [] : [.toolInputDelta(index: index, partialJSON: piece)]
+        default:
+            return []
+        }
+    }
+
+    // MARK: - Support
+
+    private static let knownEvents: Set<String> = [
+        "message_start", "content_block_start", "content_block_delta", "content_block_stop",
+        "message_delta", "message_stop", "error",
+    ]
+
+    /// In-stream errors worth retrying (before any content was shown): the API is overloaded.
+    private static let retryableStreamErrors: Set<String> = ["overloaded_error"]
+
+    /// `counters`' fields replace `usage`'s; missing fields keep their value.
+    private static func merge(_ usage: Usage, _ counters: JSONValue) -> Usage {
+        var merged = usage
+        if let value = counters["input_tokens"]?.intValue { merged.inputTokens = value }
+        if let value = counters["output_tokens"]?.intValue { merged.outputTokens = value }
+        if let value = counters["cache_creation_input_tokens"]?.intValue { merged.cacheCreationInputTokens = value }
+        if let value = counters["cache_read_input_tokens"]?.intValue { merged.cacheReadInputTokens = value }
+        return merged
+    }
+
+    private func malformed(_ message: String) -> ClaudeError {
+        ClaudeError(code: .malformedResponse, message: message, requestID: requestID)
+    }
+}
