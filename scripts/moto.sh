@@ -4,8 +4,9 @@
 # DEPLOYOTRON_TEST_MOTO_SECRET_ACCESS_KEY. Sourced by scripts/test.sh.
 #
 # moto accepts any request until told otherwise, so the IAM user the tests sign as (and its
-# policy allowing dynamodb:*) is created first; then POST /moto-api/reset-auth with 0 makes
+# policy) is created first; then POST /moto-api/reset-auth with 0 makes
 # every later request need a valid signature by a known key that its policies allow.
+# The policy covers the services whose clients are tested against moto.
 
 moto_start() {
   local port endpoint keys
@@ -34,10 +35,10 @@ iam = boto3.client(
 user = "deployotron-tests"
 iam.create_user(UserName=user)
 policy = iam.create_policy(
-    PolicyName="deployotron-tests-dynamodb",
+    PolicyName="deployotron-tests",
     PolicyDocument=json.dumps({
         "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": ["dynamodb:*"], "Resource": "*"}],
+        "Statement": [{"Effect": "Allow", "Action": ["dynamodb:*", "s3:*", "ecr:*", "ecs:*", "logs:*"], "Resource": "*"}],
     }),
 )
 iam.attach_user_policy(UserName=user, PolicyArn=policy["Policy"]["Arn"])

@@ -40,6 +40,9 @@ extension DynamoDBLedger {
     @discardableResult
     public func record(_ event: NotifyEvent, at date: Date) async throws -> StoredEvent {
         guard !event.guid.isEmpty else { throw LedgerError(.invalidInput, "an event needs a non-empty guid") }
+        if event.kind == .resources, event.data?.keys.contains("") == true {
+            throw LedgerError(.invalidInput, "a resources event of \(event.guid) has an empty key; name every resource, e.g. {\"s3Bucket\": \"...\"}")
+        }
         let now = DynamoDBValue.string(Self.timeString(date))
         // One atomic ADD per event: the project's log order, whatever the number of writers.
         let project = try await storage("number an event of \(event.guid)") {

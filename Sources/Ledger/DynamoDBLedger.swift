@@ -122,6 +122,9 @@ public final class DynamoDBLedger: LedgerStore {
         switch (error.kind, error.type) {
         case (.service, "ResourceNotFoundException"):
             return LedgerError(.unavailable, "could not \(action): a DynamoDB table of ledger \(tables.resources) is missing; run `deployotron store init --store dynamodb:\(tables.resources)` (\(error))")
+        case (.service, "ValidationException"):
+            // What was sent does not fit DynamoDB (an item over 400 KB, a number out of range): the caller's to fix.
+            return LedgerError(.invalidInput, "could not \(action): DynamoDB refused it: \(error.message)")
         case (.missingCredentials, _), (.invalidConfiguration, _), (.transport, _):
             return LedgerError(.unavailable, "could not \(action) in DynamoDB: \(error)")
         default:

@@ -15,6 +15,7 @@ enum MotoServer {
     static func awsEnvironment(secret: String? = nil) -> [String: String] {
         [
             "AWS_ENDPOINT_URL_DYNAMODB": endpoint ?? "",
+            "AWS_ENDPOINT_URL": endpoint ?? "",
             "AWS_ACCESS_KEY_ID": environment["DEPLOYOTRON_TEST_MOTO_ACCESS_KEY_ID"] ?? "",
             "AWS_SECRET_ACCESS_KEY": secret ?? environment["DEPLOYOTRON_TEST_MOTO_SECRET_ACCESS_KEY"] ?? "",
             "AWS_REGION": "us-east-1",

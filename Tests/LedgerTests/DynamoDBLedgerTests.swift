@@ -93,10 +93,20 @@ struct DynamoDBLedgerTests {
         #expect(stored == ProjectRecord(guid: "moving", userId: "frank", name: "New", createdAt: Self.t0, updatedAt: Self.t0.addingTimeInterval(60)))
     }
 
-    @Test func emptyGuidsAreRefused() async throws {
+    @Test func whatDynamoDBCannotHoldIsTheCallersMistake() async throws {
         let ledger = try await DynamoDBMoto.ledger()
-        let error = try await #require(throws: LedgerError.self) { try await ledger.record(NotifyEvent(guid: "", kind: .status, message: "x"), at: Self.t0) }
-        #expect(error.code == .invalidInput)
+        let noGuid = try await #require(throws: LedgerError.self) { try await ledger.record(NotifyEvent(guid: "", kind: .status, message: "x"), at: Self.t0) }
+        #expect(noGuid.code == .invalidInput)
+        let emptyKey = try await #require(throws: LedgerError.self) {
+            try await ledger.record(NotifyEvent(guid: "g", kind: .resources, data: ["": "x"]), at: Self.t0)
+        }
+        #expect(emptyKey.code == .invalidInput)
+        let huge = String(repeating: "x", count: 500_000)
+        let tooLarge = try await #require(throws: LedgerError.self) {
+            try await ledger.record(NotifyEvent(guid: "g", kind: .resources, data: ["blob": .string(huge)]), at: Self.t0)
+        }
+        #expect(tooLarge.code == .invalidInput)
+        #expect(!tooLarge.description.contains(huge.prefix(100)))
     }
 
     // MARK: - Deployments
