@@ -47,7 +47,7 @@ let modules: [Module] = [
     // Log reduction, failure signatures, redaction.
     Module(name: "LogTriage", resources: [.copy("Resources/signatures.json")]),
     // Detection, generators, ports, docker runner, deploy targets, history, rollback.
-    Module(name: "Deploy", dependencies: ["Ledger", "AWS", "Locations"], external: [mustache, logging], testDependencies: ["TestSupport"], resources: [.copy("Templates")]),
+    Module(name: "Deploy", dependencies: ["Ledger", "AWS", "Locations"], external: [mustache, logging], testDependencies: ["TestSupport"], testExternal: [yams], resources: [.copy("Templates")]),
     // The HTTP server behind `deployotron serve`.
     Module(name: "Notify", dependencies: ["Ledger"], external: [hummingbird, lifecycle, logging], testDependencies: ["TestSupport"], testExternal: [ahc]),
     // deployotron's services as Claude tools.

@@ -1,2 +1,0 @@
-// The Deploy module. See Package.swift for what it is for.
-enum DeployModule {}

@@ -1,0 +1,172 @@
+import Foundation
+
+// The inputs and outputs of `DeployService`: Codable with snake_case keys, so Claude's tools
+// and `--json` speak the same shapes.
+
+/// `detect_stack`.
+public struct DetectInput: Sendable, Codable, Equatable {
+    public var path: String
+
+    public init(path: String) { self.path = path }
+}
+
+/// `generate_dockerfile` and `generate_compose`.
+public struct GenerateInput: Sendable, Codable, Equatable {
+    public var path: String
+    /// Write the files into the project (a change, so the tool asks first); otherwise only return them.
+    public var write: Bool?
+    /// Replace files that exist.
+    public var overwrite: Bool?
+    /// For compose: databases to run beside the app.
+    public var databases: [DatabaseKind]?
+    /// For compose: the host port; the app's own port when absent.
+    public var hostPort: Int?
+
+    public init(path: String, write: Bool? = nil, overwrite: Bool? = nil, databases: [DatabaseKind]? = nil, hostPort: Int? = nil) {
+        self.path = path
+        self.write = write
+        self.overwrite = overwrite
+        self.databases = databases
+        self.hostPort = hostPort
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case path, write, overwrite, databases
+        case hostPort = "host_port"
+    }
+}
+
+public struct GenerateOutput: Sendable, Codable, Equatable {
+    public var stack: DetectedStack
+    public var files: [GeneratedFile]
+}
+
+/// `deploy_local`.
+public struct DeployLocalInput: Sendable, Codable, Equatable {
+    public var path: String
+    /// The image and container name; the folder's name when absent.
+    public var name: String?
+    /// The ledger's project id (a notify guid); the folder's absolute path when absent.
+    public var projectId: String?
+    public var databases: [DatabaseKind]?
+    /// Extra environment for the app; values are kept out of logs.
+    public var environment: [String: String]?
+
+    public init(path: String, name: String? = nil, projectId: String? = nil, databases: [DatabaseKind]? = nil, environment: [String: String]? = nil) {
+        self.path = path
+        self.name = name
+        self.projectId = projectId
+        self.databases = databases
+        self.environment = environment
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case path, name, databases, environment
+        case projectId = "project_id"
+    }
+}
+
+/// `rollback`: to `deployment_id`, or to the deployment before the live one of the project at `path`.
+public struct RollbackInput: Sendable, Codable, Equatable {
+    public var deploymentId: String?
+    public var path: String?
+    public var projectId: String?
+
+    public init(deploymentId: String? = nil, path: String? = nil, projectId: String? = nil) {
+        self.deploymentId = deploymentId
+        self.path = path
+        self.projectId = projectId
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case path
+        case deploymentId = "deployment_id"
+        case projectId = "project_id"
+    }
+}
+
+/// `stop_deployment`, `restart_deployment`, `remove_deployment`, `deployment_status`: an id or a unique prefix of one.
+public struct DeploymentReference: Sendable, Codable, Equatable {
+    public var deploymentId: String
+
+    public init(deploymentId: String) { self.deploymentId = deploymentId }
+
+    enum CodingKeys: String, CodingKey {
+        case deploymentId = "deployment_id"
+    }
+}
+
+/// `list_deployments`: one project's (by path or id) or every project's.
+public struct ListDeploymentsInput: Sendable, Codable, Equatable {
+    public var path: String?
+    public var projectId: String?
+    public var limit: Int?
+
+    public init(path: String? = nil, projectId: String? = nil, limit: Int? = nil) {
+        self.path = path
+        self.projectId = projectId
+        self.limit = limit
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case path, limit
+        case projectId = "project_id"
+    }
+}
+
+public struct DeploymentList: Sendable, Codable, Equatable {
+    public var deployments: [DeploymentSummary]
+}
+
+/// `get_logs`.
+public struct LogsInput: Sendable, Codable, Equatable {
+    public var deploymentId: String
+    public var tail: Int?
+
+    public init(deploymentId: String, tail: Int? = nil) {
+        self.deploymentId = deploymentId
+        self.tail = tail
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case tail
+        case deploymentId = "deployment_id"
+    }
+}
+
+public struct LogsOutput: Sendable, Codable, Equatable {
+    public var deploymentId: String
+    /// container (live logs) or ledger (the excerpt kept when the deployment ended).
+    public var source: String
+    public var lines: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case source, lines
+        case deploymentId = "deployment_id"
+    }
+}
+
+/// What a deploy or rollback made.
+public struct DeployOutcome: Sendable, Codable, Equatable {
+    public var deployment: DeploymentSummary
+    public var stack: DetectedStack?
+    public var message: String
+    /// The deployment that was live before and is now replaced.
+    public var replaced: String?
+    public var prunedImages: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case deployment, stack, message, replaced
+        case prunedImages = "pruned_images"
+    }
+}
+
+/// `deployment_status`.
+public struct DeploymentStatusOutput: Sendable, Codable, Equatable {
+    public var deployment: DeploymentSummary
+    /// Whether its containers are the project's current ones.
+    public var live: Bool
+    /// The container's state and health when it has one.
+    public var container: String?
+    public var health: String?
+}

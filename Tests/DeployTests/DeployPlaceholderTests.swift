@@ -1,6 +1,0 @@
-import Testing
-@testable import Deploy
-
-@Suite struct DeployPlaceholderTests {
-    @Test func moduleLoads() {}
-}
