@@ -45,11 +45,11 @@ struct TemplateMiner {
             return id
         }
         let key = bucketKey(masked)
+        let n = masked.count
         var best: Int32 = -1
         var bestScore = -1.0
         var bestWild = -1
         if let candidates = buckets[key] {
-            let n = masked.count
             for id in candidates {
                 let cluster = clusters[Int(id)]
                 var same = 0
@@ -70,7 +70,9 @@ struct TemplateMiner {
             }
         }
         let id: Int32
-        if best >= 0, bestScore >= similarity || masked.count == 0 {
+        // One differing token out of three or more is always a variable (`Compiling a.c`).
+        let threshold = n >= 3 ? min(similarity, Double(n - 1) / Double(n)) : similarity
+        if best >= 0, bestScore >= threshold || n == 0 {
             id = best
             merge(masked, into: Int(best), line: line)
             clusters[Int(best)].count += 1

@@ -1,6 +1,0 @@
-import Testing
-@testable import LogTriage
-
-@Suite struct LogTriagePlaceholderTests {
-    @Test func moduleLoads() {}
-}

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+@testable import LogTriage
+
+@Suite struct TemplateMinerTests {
+    func perLine(_ text: String, options: LogAnalysisOptions = LogAnalysisOptions()) throws -> (ids: [Int], analysis: LogAnalysis) {
+        var ids: [Int] = []
+        let analysis = try LogAnalyzer(options: options).analyze(.text(text)) { number, template in
+            #expect(number == ids.count + 1)
+            ids.append(template)
+        }
+        return (ids, analysis)
+    }
+
+    @Test func tenThousandNearIdenticalLinesFoldIntoOne() throws {
+        let text = (0..<10_000).map {
+            "2024-05-0\($0 % 9 + 1)T12:00:\(String(format: "%02d", $0 % 60))Z INFO [worker-\($0 % 8)] GET /api/items/\($0 * 7919) 200 \($0 % 300)ms from 10.0.\($0 % 255).\($0 % 7)"
+        }.joined(separator: "\n")
+        let (ids, analysis) = try perLine(text)
+        #expect(Set(ids).count == 1)
+        #expect(analysis.templateCount == 1)
+        let template = try #require(analysis.templates.first)
+        #expect(template.count == 10_000)
+        #expect(template.pattern.hasPrefix("GET /api/items/<*>"))
+        #expect(!template.pattern.contains("7919"))
+    }
+
+    @Test func differentMessagesStayApartAndIdsFollowInputOrder() throws {
+        let lines = [
+            "Connected to database at 10.0.0.5:5432",
+            "Compiling module src/app/a.ts",
+            "Connected to database at 10.0.0.6:5432",
+            "Failed to fetch https://registry.npmjs.org/left-pad: ETIMEDOUT",
+            "Compiling module src/app/b.ts",
+            "Compiling module src/lib/c.ts",
+        ]
+        let (ids, analysis) = try perLine(lines.joined(separator: "\n"))
+        #expect(ids.count == 6)
+        #expect(ids[0] == ids[2])
+        #expect(ids[1] == ids[4] && ids[4] == ids[5])
+        #expect(Set([ids[0], ids[1], ids[3]]).count == 3)
+        #expect(analysis.templates.first { $0.id == ids[1] }?.count == 3)
+    }
+
+    @Test func headersAreMaskedSoRawAndContentLinesGroupAlike() throws {
+        let content = ["PacketResponder 1 for block blk_-1608999687919862906 terminating",
+                       "Receiving block blk_-1608999687919862906 src: /10.250.19.102:54106 dest: /10.250.19.102:50010",
+                       "PacketResponder 0 for block blk_7503483334202473044 terminating"]
+        let raw = ["081109 203615 148 INFO dfs.DataNode$PacketResponder: " + content[0],
+                   "081109 203807 222 INFO dfs.DataNode$DataXceiver: " + content[1],
+                   "081110 100112 35 WARN dfs.DataNode$PacketResponder: " + content[2]]
+        let a = try perLine(content.joined(separator: "\n")).ids
+        let b = try perLine(raw.joined(separator: "\n")).ids
+        #expect(a[0] == a[2] && a[0] != a[1])
+        #expect(b[0] == b[2] && b[0] != b[1])
+    }
+
+    @Test func variableLengthListsDoNotSplitATemplate() throws {
+        let text = """
+            BLOCK* ask 10.250.14.224:50010 to delete  blk_-6015264325627917406
+            BLOCK* ask 10.251.71.193:50010 to delete  blk_-5140072410813878235 blk_4029139044660806713 blk_-4393063808227796056
+            """
+        let ids = try perLine(text).ids
+        #expect(ids[0] == ids[1])
+    }
+
+    @Test func maskingCoversNumbersHexIdsPathsAndTimes() {
+        let masked = MaskedLine()
+        func render(_ line: String) -> String {
+            var copy = line
+            return copy.withUTF8 { bytes in
+                masked.mask(bytes)
+                return (0..<masked.count).map { masked.maskedText($0, in: bytes) }.joined(separator: " ")
+            }
+        }
+        #expect(render("took 125ms at 0x7ffe3a2b with id deadbeefcafe") == "took <*> at <*> with id <*>")
+        #expect(render("pulled sha256:9f86d081884c7d659a2feaa0c55ad015 from cache") == "pulled <*> from cache")
+        #expect(render("Sun Dec 04 04:47:44 2005 started") == "started")
+        #expect(render("listening on 10.1.2.3:8080 pid=4242") == "listening on <*> pid=<*>")
+    }
+
+    @Test func templateCapBoundsMemory() throws {
+        var options = LogAnalysisOptions()
+        options.maxTemplates = 50
+        options.templateLimit = nil
+        let words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]
+        let text = (0..<2_000).map { i in
+            (0..<(i % 7 + 1)).map { words[(i / ($0 + 1)) % words.count] }.joined(separator: " ") + " \(words[i % 10])x\(words[(i / 10) % 10])"
+        }.joined(separator: "\n")
+        let (ids, analysis) = try perLine(text, options: options)
+        #expect(analysis.templateCount <= 51)
+        #expect(ids.count == 2_000)
+        #expect(analysis.templates.reduce(0) { $0 + $1.count } == 2_000)
+    }
+}
