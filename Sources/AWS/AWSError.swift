@@ -11,6 +11,8 @@ public struct AWSError: Error, Sendable, CustomStringConvertible {
         case service
         /// The request did not reach the service, or its answer did not arrive whole.
         case transport
+        /// No answer within the whole time allowed, connection retries included: not worth repeating.
+        case timedOut
         /// The service answered something this client could not read.
         case invalidResponse
     }
@@ -61,7 +63,7 @@ public struct AWSError: Error, Sendable, CustomStringConvertible {
             if let type, Self.throttlingTypes.contains(type) { return true }
             if let status, status >= 500 || status == 429 { return true }
             return false
-        case .missingCredentials, .invalidConfiguration, .invalidResponse: return false
+        case .missingCredentials, .invalidConfiguration, .invalidResponse, .timedOut: return false
         }
     }
 

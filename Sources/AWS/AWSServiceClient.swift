@@ -134,6 +134,7 @@ public struct AWSServiceClient: Sendable {
         }
 
         let label = "\(displayName) \(operation)"
+        let started = ContinuousClock.now
         let status: Int
         let responseHeaders: [(name: String, value: String)]
         let bytes: [UInt8]
@@ -148,7 +149,13 @@ public struct AWSServiceClient: Sendable {
         } catch let error as NIOTooManyBytesError {
             throw AWSError(.invalidResponse, "the answer was larger than \(maxResponseBytes) bytes (\(error))", operation: label)
         } catch {
-            throw AWSError(.transport, "could not reach \(endpoint.host): \(error); check the network and the endpoint (AWS_ENDPOINT_URL)", operation: label)
+            // The HTTP client keeps retrying a failed connection until the deadline; once that is spent,
+            // another attempt would only make the user wait as long again.
+            let spent = ContinuousClock.now - started >= timeout * 0.9
+            throw AWSError(
+                spent ? .timedOut : .transport,
+                "could not reach \(endpoint.host)\(spent ? " within \(timeout)" : ""): \(error); check the network and the endpoint (AWS_ENDPOINT_URL)",
+                operation: label)
         }
         guard (200..<300).contains(status) else {
             throw Self.error(status: status, headers: responseHeaders, body: bytes, operation: label)

@@ -89,12 +89,14 @@ import Testing
         }
     }
 
-    @Test func anUnreachableEndpointIsATransportErrorAfterRetries() async throws {
-        // A port that was free a moment ago: nothing listens there.
+    @Test func anUnreachableEndpointFailsOnceItsDeadlineIsSpent() async throws {
+        // A port that was free a moment ago: nothing listens there. The HTTP client retries the
+        // connection until the deadline, so the signed client does not start over.
         let port = try await ScriptedServer.with([]) { _, url in url }
-        let error = try await #require(throws: AWSError.self) { try await Self.client(port, attempts: 2).call("ListTables", [:]) }
-        #expect(error.kind == .transport)
-        #expect(error.isRetryable)
+        let error = try await #require(throws: AWSError.self) { try await Self.client(port, attempts: 3).call("ListTables", [:]) }
+        #expect(error.kind == .timedOut)
+        #expect(!error.isRetryable)
+        #expect(error.description.contains("check the network and the endpoint"))
     }
 
     static func parse(amzDate: String) -> Date? {
