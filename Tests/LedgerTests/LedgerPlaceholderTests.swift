@@ -1,6 +1,0 @@
-import Testing
-@testable import Ledger
-
-@Suite struct LedgerPlaceholderTests {
-    @Test func moduleLoads() {}
-}

@@ -1,6 +1,0 @@
-import Testing
-@testable import Notify
-
-@Suite struct NotifyPlaceholderTests {
-    @Test func moduleLoads() {}
-}
