@@ -116,7 +116,8 @@ public struct LocalDockerTarget: DeployTarget {
             projectName: composeProject(of: state.deployment).name, app: .image(tag), hostPort: port,
             databases: state.databases, environment: state.environment
         ))
-        try compose.write(to: composeProject(of: state.deployment).file, atomically: true, encoding: .utf8)
+        // The compose file carries the environment the user passed, which may hold secrets.
+        try PrivateFile.write(Data(compose.utf8), to: composeProject(of: state.deployment).file)
         let plan = DeploymentPlan(deploymentId: state.deployment.id, stack: stack, databases: state.databases, environment: state.environment, appFolder: state.appFolder.path)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
