@@ -1,0 +1,227 @@
+import Agent
+import Claude
+import Foundation
+import JSON
+import Ledger
+import Synchronization
+
+// MARK: - Slash commands
+
+extension REPL {
+    enum CommandResult: Equatable {
+        case proceed
+        case exit
+    }
+
+    func perform(_ command: SlashCommand) async -> CommandResult {
+        switch command {
+        case .help: help()
+        case .model(let name): await model(name)
+        case .cost: await cost()
+        case .clear: await clear()
+        case .compact: await compact()
+        case .skills(let name): skills(name)
+        case .resources(let guid): await resources(guid)
+        case .history: await history()
+        case .exit: return .exit
+        case .unknown(let name, let suggestion):
+            let hint = suggestion.map { " Did you mean /\($0)?" } ?? " /help lists the commands."
+            terminal.error("there is no command /\(name).\(hint)")
+        }
+        return .proceed
+    }
+
+    func help() {
+        let style = terminal.style
+        let width = SlashCommand.specs.map { $0.name.count + ($0.argument.map { $0.count + 1 } ?? 0) }.max() ?? 0
+        terminal.line(style.bold("Commands"))
+        for spec in SlashCommand.specs {
+            let usage = spec.name + (spec.argument.map { " " + $0 } ?? "")
+            let padding = String(repeating: " ", count: max(0, width - usage.count))
+            terminal.line("  /" + usage + padding + "  " + spec.summary)
+        }
+        terminal.line(style.bold("Keys"))
+        terminal.line("  Enter sends; end a line with \\ to go on with the next. Tab completes commands, models and skills.")
+        terminal.line("  Up/Down and Ctrl-R search the history. Ctrl-C cancels a running turn; twice on an empty line, or Ctrl-D, exits.")
+        if let id = context.sessionID {
+            terminal.line(style.dim("Session \(id): `deployotron --resume \(id)` or `deployotron --continue` brings it back."))
+        }
+    }
+
+    func model(_ name: String?) async {
+        let style = terminal.style
+        guard let name else {
+            terminal.line("Model: " + style.bold(model))
+            if !context.models.isEmpty {
+                terminal.line(style.dim("Known: " + context.models.joined(separator: ", ")))
+            }
+            return
+        }
+        guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-._:@".contains($0)) }) else {
+            terminal.error("\(name.debugDescription) is not a model name; /model lists the known ones")
+            return
+        }
+        state.withLock { $0.model = name }
+        await context.conversation?.setModel(name)
+        var note = ""
+        if !context.models.isEmpty, !context.models.contains(name) {
+            note = style.dim(" (not one deployotron knows the prices of; /cost cannot estimate it)")
+        }
+        terminal.line("Model: " + style.bold(name) + note)
+    }
+
+    func cost() async {
+        let usage = await context.conversation?.sessionUsage ?? Usage()
+        let model = self.model
+        terminal.line(Self.costReport(usage: usage, model: model, dollars: context.estimateCost(model, usage)))
+    }
+
+    /// "Tokens: 1,200 in, 350 out; cache: 5,000 read, 800 written. Estimated cost: $0.0123 (model)."
+    static func costReport(usage: Usage, model: String, dollars: Double?) -> String {
+        func count(_ value: Int) -> String {
+            // 1,234,567: grouped by hand, so the output does not depend on the locale.
+            let digits = Array(String(value.magnitude))
+            var out = ""
+            for (offset, digit) in digits.enumerated() {
+                if offset > 0, (digits.count - offset) % 3 == 0 { out.append(",") }
+                out.append(digit)
+            }
+            return (value < 0 ? "-" : "") + out
+        }
+        var line = "Tokens: \(count(usage.inputTokens)) in, \(count(usage.outputTokens)) out; "
+        line += "cache: \(count(usage.cacheReadInputTokens)) read, \(count(usage.cacheCreationInputTokens)) written. "
+        if let dollars {
+            line += "Estimated cost: $" + String(format: dollars < 1 ? "%.4f" : "%.2f", dollars) + " (\(model) prices)."
+        } else {
+            line += "Estimated cost: unknown for \(model)."
+        }
+        return line
+    }
+
+    func clear() async {
+        guard let conversation = context.conversation else {
+            terminal.line("Nothing to clear.")
+            return
+        }
+        await conversation.clear()
+        terminal.line("Conversation cleared; Claude starts afresh (the transcript keeps what came before).")
+    }
+
+    func skills(_ name: String?) {
+        let style = terminal.style
+        let skills = context.skills.skills
+        guard let name else {
+            if skills.isEmpty {
+                terminal.line("No skills found.")
+            } else {
+                terminal.line(style.bold("Skills") + style.dim(" (/skills NAME for one)"))
+                for skill in skills.sorted(by: { $0.name < $1.name }) {
+                    terminal.line("  " + style.bold(skill.name) + "  " + TurnPrinter.oneLine(skill.description))
+                }
+            }
+            for problem in context.skills.problems {
+                terminal.line(style.yellow("  ! ") + TurnPrinter.oneLine(problem))
+            }
+            return
+        }
+        guard let skill = context.skills.skill(named: name) else {
+            let nearest = skills.map { ($0.name, EditDistance.between(name, $0.name)) }.min { $0.1 < $1.1 }
+            let hint = nearest.flatMap { $0.1 <= 3 ? " Did you mean \($0.0)?" : nil } ?? " /skills lists them."
+            terminal.error("there is no skill \(name).\(hint)")
+            return
+        }
+        terminal.line(style.bold(skill.name) + style.dim("  \(skill.folder.path)"))
+        terminal.line(skill.description)
+        if !skill.allowedTools.isEmpty {
+            terminal.line(style.dim("Tools: " + skill.allowedTools.joined(separator: ", ")))
+        }
+        for problem in skill.problems {
+            terminal.line(style.yellow("! ") + TurnPrinter.oneLine(problem))
+        }
+    }
+
+    /// The ledger's ids of this project: its guid, and its folder's absolute path (what the deploy
+    /// tools record when they are given no guid).
+    var projectIDs: [String] {
+        [context.projectGuid, context.projectRoot.standardizedFileURL.path].compactMap { $0 }
+    }
+
+    func resources(_ guid: String?) async {
+        guard let openLedger = context.openLedger else {
+            terminal.error("there is no ledger to read; pass --store or set DEPLOYOTRON_STORE")
+            return
+        }
+        let ids = guid.map { [$0] } ?? projectIDs
+        let outcome = await runCancellable { () -> ResourceRecord? in
+            let ledger = try await openLedger()
+            for id in ids {
+                if let record = try await ledger.resources(guid: id) { return record }
+            }
+            return nil
+        }
+        switch outcome {
+        case .finished(let record?):
+            terminal.write(Self.render(record, style: terminal.style))
+        case .finished(nil):
+            terminal.line("No resources recorded for \(guid ?? "this project"). Build agents report them with `notify.sh resources '{...}'`; /resources GUID shows another project.")
+        case .cancelled:
+            terminal.line(terminal.style.yellow("⏹ Cancelled."))
+        case .failed(let error):
+            terminal.error("could not read the ledger: \(Self.describe(error))")
+        }
+    }
+
+    static func render(_ record: ResourceRecord, style: TerminalStyle) -> String {
+        var lines = [style.bold(record.projectName) + " (\(record.projectId)), user \(record.userId), updated \(LedgerTime.string(record.updatedAt))"]
+        for key in record.awsResources.keys.sorted() {
+            let value = record.awsResources[key]!
+            lines.append("  \(key): \(value.stringValue ?? value.encodedString())")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    func history() async {
+        guard let openLedger = context.openLedger else {
+            terminal.error("there is no ledger to read; pass --store or set DEPLOYOTRON_STORE")
+            return
+        }
+        let ids = projectIDs
+        let outcome = await runCancellable { () -> [DeploymentRecord] in
+            let ledger = try await openLedger()
+            var all: [DeploymentRecord] = []
+            for id in ids { all += try await ledger.deployments(projectId: id, limit: 20) }
+            return Array(all.sorted { $0.startedAt > $1.startedAt }.prefix(20))
+        }
+        switch outcome {
+        case .finished(let deployments) where deployments.isEmpty:
+            terminal.line("No deployments of this project yet.")
+        case .finished(let deployments):
+            for deployment in deployments {
+                terminal.line(Self.render(deployment, style: terminal.style))
+            }
+        case .cancelled:
+            terminal.line(terminal.style.yellow("⏹ Cancelled."))
+        case .failed(let error):
+            terminal.error("could not read the ledger: \(Self.describe(error))")
+        }
+    }
+
+    /// "a1b2c3d4  running  local  http://localhost:8080  2026-11-22 02:10  myapp:deploy_a1b2c3d4".
+    static func render(_ deployment: DeploymentRecord, style: TerminalStyle) -> String {
+        let status: String
+        switch deployment.status {
+        case .running: status = style.green(deployment.status.rawValue)
+        case .failed, .interrupted: status = style.red(deployment.status.rawValue)
+        default: status = deployment.status.rawValue
+        }
+        var parts = [String(deployment.id.prefix(8)), status, deployment.target.rawValue]
+        if let url = deployment.url { parts.append(url) } else if let port = deployment.port { parts.append("port \(port)") }
+        parts.append(LedgerTime.string(deployment.startedAt))
+        if let tag = deployment.imageTag { parts.append(style.dim(tag)) }
+        var line = parts.joined(separator: "  ")
+        if let error = deployment.error, deployment.status == .failed {
+            line += "\n    " + style.dim(TurnPrinter.oneLine(error))
+        }
+        return line
+    }
+}

@@ -1,0 +1,101 @@
+import Agent
+import Foundation
+import Synchronization
+
+/// Shows a turn as it happens: Claude's text through the markdown renderer, one line per tool call
+/// ("⏺ read_file Dockerfile … ok 0.2s"), progress of long tools, retries.
+public final class TurnPrinter: Sendable {
+    private struct State {
+        var markdown: MarkdownRenderer
+        /// The tool whose line is still open (waiting for "ok 0.2s").
+        var openTool: String?
+        var wroteText = false
+    }
+
+    private let terminal: Terminal
+    private let state: Mutex<State>
+
+    public init(terminal: Terminal) {
+        self.terminal = terminal
+        self.state = Mutex(State(markdown: MarkdownRenderer(style: terminal.style)))
+    }
+
+    public func handle(_ event: AgentEvent) {
+        let style = terminal.style
+        let output: String = state.withLock { state in
+            switch event {
+            case .textDelta(let text):
+                var out = closeToolLine(&state)
+                out += state.markdown.append(text)
+                state.wroteText = true
+                return out
+            case .thinkingDelta:
+                return ""
+            case .toolStarted(let id, let name, let summary):
+                var out = flushText(&state)
+                out += closeToolLine(&state)
+                state.openTool = id
+                let input = summary.isEmpty ? "" : " " + style.dim(Self.oneLine(summary))
+                return style.blue("⏺") + " " + style.bold(name) + input + " … "
+            case .toolProgress(let id, let message):
+                var out = ""
+                if state.openTool == id {
+                    out = "\n"
+                    state.openTool = nil
+                }
+                return out + "  " + style.dim("⎿ " + Self.oneLine(message)) + "\n"
+            case .toolFinished(let id, let name, let isError, let seconds):
+                let verdict = (isError ? style.red("failed") : style.green("ok")) + " " + style.dim(Self.duration(seconds))
+                if state.openTool == id {
+                    state.openTool = nil
+                    return verdict + "\n"
+                }
+                return style.blue("⏺") + " " + style.bold(name) + " " + verdict + "\n"
+            case .toolDenied(_, let name):
+                var out = flushText(&state)
+                out += closeToolLine(&state)
+                return out + style.blue("⏺") + " " + style.bold(name) + " " + style.yellow("declined") + "\n"
+            case .retrying(let attempt, let delay, let reason):
+                var out = flushText(&state)
+                out += closeToolLine(&state)
+                return out + style.dim("retrying in \(Self.duration(delay)) (attempt \(attempt)): \(Self.oneLine(reason))") + "\n"
+            case .responseFinished:
+                return flushText(&state)
+            }
+        }
+        if !output.isEmpty { terminal.write(output) }
+    }
+
+    /// Ends the turn's output: the last partial line, an open tool line.
+    public func finish() {
+        let output = state.withLock { state in
+            var out = flushText(&state)
+            out += closeToolLine(&state)
+            return out
+        }
+        if !output.isEmpty { terminal.write(output) }
+    }
+
+    private func flushText(_ state: inout State) -> String {
+        state.markdown.finish()
+    }
+
+    private func closeToolLine(_ state: inout State) -> String {
+        guard state.openTool != nil else { return "" }
+        state.openTool = nil
+        return "\n"
+    }
+
+    static func oneLine(_ text: String) -> String {
+        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return flat.count > 100 ? String(flat.prefix(99)) + "…" : flat
+    }
+
+    /// "0.2s", "12s", "2m05s".
+    static func duration(_ seconds: Double) -> String {
+        if seconds < 10 { return String(format: "%.1fs", max(0, seconds)) }
+        if seconds < 60 { return "\(Int(seconds.rounded()))s" }
+        let whole = Int(seconds.rounded())
+        return "\(whole / 60)m" + String(format: "%02ds", whole % 60)
+    }
+}
