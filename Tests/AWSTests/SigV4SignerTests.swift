@@ -159,6 +159,9 @@ import Testing
     @Test func dateIsFormattedInUTC() {
         #expect(SigV4Signer.amzDate(Self.date) == "20150830T123600Z")
         #expect(SigV4Signer.amzDate(Date(timeIntervalSince1970: 0)) == "19700101T000000Z")
+        #expect(SigV4Signer.amzDate(Date(timeIntervalSince1970: 951_825_599.9)) == "20000229T115959Z")
+        #expect(SigV4Signer.amzDate(Date(timeIntervalSince1970: 4_107_542_400)) == "21000301T000000Z")
+        #expect(SigV4Signer.amzDate(Date(timeIntervalSince1970: -1)) == "19691231T235959Z")
     }
 
     @Test func uriEncodingKeepsOnlyUnreservedCharacters() {
