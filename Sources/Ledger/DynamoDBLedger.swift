@@ -61,6 +61,10 @@ public final class DynamoDBLedger: LedgerStore {
         table: String, region: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
         httpClient: HTTPClient = .shared
     ) throws {
+        // The other tables are named after this one, and DynamoDB names stop at 255 characters.
+        guard table.count <= 255 - "-deployments".count else {
+            throw LedgerError(.invalidStoreURL, "the DynamoDB table name \(table.prefix(40))... is too long: the ledger adds up to 12 characters to it for its other tables; use at most 243")
+        }
         do {
             self.init(table: table, client: try DynamoDBClient.fromEnvironment(region: region, environment: environment, httpClient: httpClient))
         } catch let error as AWSError {

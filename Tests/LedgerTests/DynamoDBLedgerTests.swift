@@ -202,12 +202,4 @@ struct DynamoDBLedgerTests {
         #expect(error.code == .unavailable)
         #expect(error.description.contains("deployotron store init"))
     }
-
-    @Test func missingCredentialsAreAnUnavailableStore() throws {
-        let error = try #require(throws: LedgerError.self) {
-            try DynamoDBLedger(table: "t-table", region: "us-east-1", environment: ["HOME": "/nonexistent"])
-        }
-        #expect(error.code == .unavailable)
-        #expect(error.description.contains("AWS_ACCESS_KEY_ID"))
-    }
 }
