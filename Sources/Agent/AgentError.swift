@@ -9,6 +9,12 @@ public struct AgentError: Error, Sendable, CustomStringConvertible {
         case transcript
         /// Settings could not be read or written.
         case settings
+        /// A path resolves outside the project directory (or cannot be resolved).
+        case outsideProject
+        /// A file tool could not do its work (missing file, not text, not writable).
+        case file
+        /// `send` was called while a turn was still running.
+        case turnInProgress
     }
 
     public var code: Code
