@@ -23,7 +23,7 @@ public struct ClaudeClient: MessagesStreaming {
 
     public init(
         configuration: ClaudeConfiguration,
-        httpClient: HTTPClient = .shared,
+        httpClient: HTTPClient = ClaudeClient.sharedHTTPClient,
         retryPolicy: RetryPolicy = RetryPolicy(),
         timeout: Duration = .seconds(600),
         clock: any Clock<Duration> = ContinuousClock(),
@@ -60,6 +60,16 @@ public struct ClaudeClient: MessagesStreaming {
             }
         }
     }
+
+    /// The process-wide HTTP client for Claude: like `HTTPClient.shared`, but a connection that
+    /// cannot be made fails at once (10 s connect timeout) instead of being retried silently by the
+    /// pool, so the retry rules above apply and the user is told about each retry.
+    public static let sharedHTTPClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(10))
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
     // MARK: - One attempt
 

@@ -1,0 +1,251 @@
+import Foundation
+import JSON
+import Testing
+import TestSupport
+@testable import Claude
+
+@Suite struct ClaudeClientTests {
+    static let key = "sk-ant-test-SECRET-0123456789"
+
+    private func client(_ server: FakeMessagesServer, credential: ClaudeConfiguration.Credential = .apiKey(key), clock: ImmediateClock = ImmediateClock(), jitter: Double = 0) -> ClaudeClient {
+        ClaudeClient(
+            configuration: ClaudeConfiguration(baseURL: server.baseURL, credential: credential),
+            clock: clock, jitter: { jitter })
+    }
+
+    private var request: MessagesRequest {
+        MessagesRequest(
+            model: "claude-sonnet-4-5", maxTokens: 1024, system: [SystemBlock(text: "You deploy things.")],
+            messages: [.user("deploy web")],
+            tools: [ToolDefinition(name: "list_projects", description: "Lists projects.", inputSchema: ["type": "object"])])
+    }
+
+    // MARK: - Requests
+
+    @Test func sendsAPIKeyVersionAndStreamingBody() async throws {
+        try await FakeMessagesServer.with([.sse(FakeStream.text("Hello there"), requestID: "req_abc")]) { server in
+            let response = try await client(server).stream(request) { _ in }
+            #expect(response.message.text == "Hello there")
+            #expect(response.requestID == "req_abc")
+            let sent = try #require(await server.requests().first)
+            #expect(sent.method == "POST")
+            #expect(sent.path == "/v1/messages")
+            #expect(sent.header("x-api-key") == Self.key)
+            #expect(sent.header("authorization") == nil)
+            #expect(sent.header("anthropic-version") == "2023-06-01")
+            #expect(sent.header("content-type") == "application/json")
+            let body = try #require(sent.body)
+            #expect(body["stream"] == true)
+            #expect(body["model"] == "claude-sonnet-4-5")
+            #expect(body["tools"]?.arrayValue?.last?["cache_control"] == ["type": "ephemeral"])
+            #expect(body["system"]?.arrayValue?.last?["cache_control"] == ["type": "ephemeral"])
+            #expect(sent.bodyText == String(decoding: request.encodedBody(), as: UTF8.self))
+        }
+    }
+
+    @Test func sendsAuthTokenAsBearer() async throws {
+        try await FakeMessagesServer.with([.sse(FakeStream.text("ok"))]) { server in
+            _ = try await client(server, credential: .authToken("tok-123")).stream(request) { _ in }
+            let sent = try #require(await server.requests().first)
+            #expect(sent.header("authorization") == "Bearer tok-123")
+            #expect(sent.header("x-api-key") == nil)
+        }
+    }
+
+    @Test func streamsUpdatesFromABodySentOneByteAtATime() async throws {
+        let sse = FakeStream.toolUse(id: "toolu_1", name: "list_projects", inputChunks: ["{\"li", "mit\":", " 5}"], text: "Looking.")
+        try await FakeMessagesServer.with([.sse(sse, chunkSize: 1)]) { server in
+            let updates = Recorder<StreamUpdate>()
+            let response = try await client(server).stream(request) { updates.append($0) }
+            #expect(response.message.toolUses == [ToolUse(id: "toolu_1", name: "list_projects", input: ["limit": 5])])
+            #expect(response.stopReason == .toolUse)
+            #expect(updates.all.contains(.textDelta(index: 0, text: "Looking.")))
+            #expect(updates.all.contains(.toolUseStarted(index: 1, id: "toolu_1", name: "list_projects")))
+            let timing = try #require(await server.requests().first)
+            let finished = try #require(timing.finishedAt)
+            #expect(finished >= timing.receivedAt)
+            #expect(!timing.clientDisconnected)
+        }
+    }
+
+    // MARK: - Errors that are not retried
+
+    @Test(arguments: [
+        (401, "authentication_error", "invalid x-api-key"),
+        (404, "not_found_error", "model: claude-nonexistent"),
+        (400, "invalid_request_error", "messages: at least one message is required"),
+    ])
+    func clientErrorsFailAtOnceWithStatusTypeMessageAndRequestID(status: Int, type: String, message: String) async throws {
+        try await FakeMessagesServer.with([.error(status: status, type: type, message: message, requestID: "req_err_1")]) { server in
+            let updates = Recorder<StreamUpdate>()
+            let error = try await #require(throws: ClaudeError.self) {
+                try await client(server).stream(request) { updates.append($0) }
+            }
+            #expect(await server.requests().count == 1)
+            #expect(error.code == .http)
+            #expect(error.status == status)
+            #expect(error.errorType == type)
+            #expect(error.message == message)
+            #expect(error.requestID == "req_err_1")
+            #expect(error.description == "HTTP \(status) \(type): \(message) (request-id: req_err_1)")
+            #expect(!error.description.contains(Self.key))
+            #expect(updates.all.isEmpty)
+        }
+    }
+
+    // MARK: - Retries
+
+    @Test func overloaded529WithRetryAfterIsRetriedOnce() async throws {
+        let responses: [FakeResponse] = [
+            .error(status: 529, type: "overloaded_error", message: "Overloaded", headers: ["retry-after": "2"]),
+            .sse(FakeStream.text("made it")),
+        ]
+        try await FakeMessagesServer.with(responses) { server in
+            let clock = ImmediateClock()
+            let updates = Recorder<StreamUpdate>()
+            let response = try await client(server, clock: clock).stream(request) { updates.append($0) }
+            #expect(response.message.text == "made it")
+            #expect(await server.requests().count == 2)
+            let retries = updates.all.compactMap { if case .retrying(let attempt, let delay, let reason) = $0 { (attempt, delay, reason) } else { nil } }
+            #expect(retries.count == 1)
+            #expect(retries.first?.0 == 1)
+            #expect(retries.first?.1 == 2.0)
+            #expect(retries.first?.2.contains("HTTP 529 overloaded_error") == true)
+            #expect(clock.sleeps.all.count == 1)
+            let slept = try #require(clock.sleeps.all.first)
+            #expect(slept > .milliseconds(1900) && slept <= .seconds(2))
+        }
+    }
+
+    @Test func rateLimit429HonoursRetryAfterMilliseconds() async throws {
+        let responses: [FakeResponse] = [
+            .error(status: 429, type: "rate_limit_error", message: "slow down", headers: ["retry-after-ms": "1500", "retry-after": "30"]),
+            .sse(FakeStream.text("ok")),
+        ]
+        try await FakeMessagesServer.with(responses) { server in
+            let updates = Recorder<StreamUpdate>()
+            _ = try await client(server).stream(request) { updates.append($0) }
+            #expect(await server.requests().count == 2)
+            #expect(updates.all.contains { if case .retrying(1, 1.5, _) = $0 { true } else { false } })
+        }
+    }
+
+    @Test func serverDelayOverSixtySecondsFallsBackToBackoff() async throws {
+        let responses: [FakeResponse] = [
+            .error(status: 429, type: "rate_limit_error", message: "later", headers: ["retry-after": "3600"]),
+            .sse(FakeStream.text("ok")),
+        ]
+        try await FakeMessagesServer.with(responses) { server in
+            let updates = Recorder<StreamUpdate>()
+            _ = try await client(server).stream(request) { updates.append($0) }
+            #expect(updates.all.contains { if case .retrying(1, 0.5, _) = $0 { true } else { false } })
+        }
+    }
+
+    @Test func atMostTwoRetriesWithDoublingJitteredBackoff() async throws {
+        let failures = (0..<3).map { _ in FakeResponse.error(status: 500, type: "api_error", message: "Internal server error") }
+        try await FakeMessagesServer.with(failures + [.sse(FakeStream.text("never reached"))]) { server in
+            let updates = Recorder<StreamUpdate>()
+            let error = try await #require(throws: ClaudeError.self) {
+                try await client(server, jitter: 0.5).stream(request) { updates.append($0) }
+            }
+            #expect(error.status == 500)
+            #expect(error.errorType == "api_error")
+            #expect(await server.requests().count == 3)
+            let delays = updates.all.compactMap { if case .retrying(_, let delay, _) = $0 { delay } else { nil } }
+            #expect(delays == [0.5 * 0.875, 1.0 * 0.875])
+        }
+    }
+
+    @Test func shouldRetryHeaderOverridesTheStatus() async throws {
+        let responses: [FakeResponse] = [
+            .error(status: 529, type: "overloaded_error", message: "Overloaded", headers: ["x-should-retry": "false"]),
+            .error(status: 400, type: "invalid_request_error", message: "try again", headers: ["x-should-retry": "true"]),
+            .sse(FakeStream.text("second try")),
+        ]
+        try await FakeMessagesServer.with(responses) { server in
+            let first = try await #require(throws: ClaudeError.self) {
+                try await client(server).stream(request) { _ in }
+            }
+            #expect(first.status == 529)
+            #expect(await server.requests().count == 1)
+            let response = try await client(server).stream(request) { _ in }
+            #expect(response.message.text == "second try")
+            #expect(await server.requests().count == 3)
+        }
+    }
+
+    @Test func inStreamOverloadedBeforeContentIsRetried() async throws {
+        let overloaded = FakeStream.messageStart() + FakeStream.error(type: "overloaded_error", message: "Overloaded")
+        try await FakeMessagesServer.with([.sse(overloaded), .sse(FakeStream.text("recovered"))]) { server in
+            let updates = Recorder<StreamUpdate>()
+            let response = try await client(server).stream(request) { updates.append($0) }
+            #expect(response.message.text == "recovered")
+            #expect(await server.requests().count == 2)
+            #expect(updates.all.contains { if case .retrying(1, _, let reason) = $0 { reason.contains("overloaded_error") } else { false } })
+        }
+    }
+
+    @Test func inStreamOverloadedAfterContentIsNotRetried() async throws {
+        let partial = FakeStream.messageStart()
+            + FakeStream.block(.text("Half an ans"), index: 0, close: false)
+            + FakeStream.error(type: "overloaded_error", message: "Overloaded")
+        try await FakeMessagesServer.with([.sse(partial, requestID: "req_partial"), .sse(FakeStream.text("unused"))]) { server in
+            let updates = Recorder<StreamUpdate>()
+            let error = try await #require(throws: ClaudeError.self) {
+                try await client(server).stream(request) { updates.append($0) }
+            }
+            #expect(error.code == .stream)
+            #expect(error.errorType == "overloaded_error")
+            #expect(error.requestID == "req_partial")
+            #expect(await server.requests().count == 1)
+            #expect(updates.all.contains(.textDelta(index: 0, text: "Half an ans")))
+            #expect(!updates.all.contains { if case .retrying = $0 { true } else { false } })
+        }
+    }
+
+    @Test func connectionRefusedIsRetriedThenReported() async throws {
+        // A port that was just listening and is now closed.
+        let closedURL = try await FakeMessagesServer.with([]) { server in server.baseURL }
+        let clock = ImmediateClock()
+        let updates = Recorder<StreamUpdate>()
+        let client = ClaudeClient(
+            configuration: ClaudeConfiguration(baseURL: closedURL, credential: .apiKey(Self.key)),
+            clock: clock, jitter: { 0 })
+        let error = try await #require(throws: ClaudeError.self) {
+            try await client.stream(request) { updates.append($0) }
+        }
+        #expect(error.code == .connection)
+        #expect(error.description.contains(closedURL))
+        #expect(!error.description.contains(Self.key))
+        #expect(clock.sleeps.all.count == 2)
+        #expect(updates.all.compactMap { if case .retrying(let attempt, _, _) = $0 { attempt } else { nil } } == [1, 2])
+    }
+
+    @Test func cancellingAStalledStreamStopsTheRequest() async throws {
+        let stalled = FakeResponse.sse(FakeStream.messageStart() + FakeStream.block(.text("Thinking about it"), index: 0, close: false), stalls: true)
+        try await FakeMessagesServer.with([stalled]) { server in
+            let started = AsyncStream<Void>.makeStream()
+            let client = client(server)
+            let request = request
+            let task = Task {
+                try await client.stream(request) { update in
+                    if case .textDelta = update { started.continuation.yield() }
+                }
+            }
+            for await _ in started.stream { break }
+            task.cancel()
+            let error = try await #require(throws: ClaudeError.self) { try await task.value }
+            #expect(error.code == .cancelled)
+            #expect(await server.requests().count == 1)
+        }
+    }
+
+    @Test func emptyQueueAnswersANonRetryableError() async throws {
+        try await FakeMessagesServer.with([]) { server in
+            let error = try await #require(throws: ClaudeError.self) { try await client(server).stream(request) { _ in } }
+            #expect(error.status == 400)
+            #expect(await server.requests().count == 1)
+        }
+    }
+}

@@ -1,6 +1,0 @@
-import Testing
-@testable import Claude
-
-@Suite struct ClaudePlaceholderTests {
-    @Test func moduleLoads() {}
-}
