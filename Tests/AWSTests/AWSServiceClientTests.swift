@@ -28,6 +28,24 @@ import Testing
         }
     }
 
+    @Test func retriesPauseWithGrowingBackoff() async throws {
+        let replies = [Self.throttled, Self.throttled, Self.unavailable, ScriptedServer.Reply(status: 200, body: "{}")]
+        try await ScriptedServer.with(replies) { server, url in
+            let clock = RecordingClock()
+            var transport = try Self.client(url).transport
+            transport.retryPolicy = AWSRetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(100), maxDelay: .seconds(10))
+            transport.clock = clock
+            try await AWSJSONClient(transport: transport, targetPrefix: "DynamoDB_20120810", jsonVersion: "1.0").call("ListTables", [:])
+            #expect(await server.received.count == 4)
+            let sleeps = clock.sleeps
+            #expect(sleeps.count == 3)
+            // Full jitter: each pause is at most base·2^retry.
+            for (retry, pause) in sleeps.enumerated() {
+                #expect(pause >= .zero && pause <= .milliseconds(100) * (1 << retry))
+            }
+        }
+    }
+
     @Test func retriesStopAtTheLimitWithTheLastError() async throws {
         let replies = Array(repeating: ScriptedServer.Reply(status: 500, headers: ["x-amzn-RequestId": "req-500"], body: #"{"__type":"InternalServerError","message":"boom"}"#), count: 5)
         try await ScriptedServer.with(replies) { server, url in
