@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import JSON
+import Logging
 import NIOCore
 
 /// A fake Messages API on 127.0.0.1 (a real socket, a random port) that answers each request with
@@ -57,7 +58,8 @@ public struct FakeMessagesServer: Sendable {
         let port = BoundPort()
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in await port.set(channel.localAddress?.port ?? 0) })
+            onServerRunning: { channel in await port.set(channel.localAddress?.port ?? 0) },
+            logger: Self.quietLogger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService(gracefulShutdownSignals: []) }
             let server = FakeMessagesServer(baseURL: "http://127.0.0.1:\(await port.wait())", script: script)
@@ -71,6 +73,15 @@ public struct FakeMessagesServer: Sendable {
 }
 
 // MARK: - Script
+
+extension FakeMessagesServer {
+    /// Stopping by cancellation makes Hummingbird log "Already closed"; tests need none of its logs.
+    static let quietLogger: Logger = {
+        var logger = Logger(label: "FakeMessagesServer")
+        logger.logLevel = .critical
+        return logger
+    }()
+}
 
 extension FakeMessagesServer {
     /// The queue of responses and the log of requests, shared by the handlers.
