@@ -1,6 +1,0 @@
-import Testing
-@testable import Agent
-
-@Suite struct AgentPlaceholderTests {
-    @Test func moduleLoads() {}
-}
