@@ -16,7 +16,8 @@ public struct StreamAccumulator: Sendable {
         case thinking(String, signature: String)
         case redactedThinking(String)
         case toolUse(id: String, name: String, initialInput: JSONValue, json: String, hasDeltas: Bool)
-        case other(JSONValue)
+        /// A block of another type; `json` collects any `input_json_delta` it gets (server tools).
+        case other(JSONValue, json: String)
     }
 
     private var id: String?
@@ -108,7 +109,11 @@ public struct StreamAccumulator: Sendable {
                 content.append(.thinking(thinking: thinking, signature: signature))
             case .redactedThinking(let data):
                 content.append(.redactedThinking(data: data))
-            case .other(let value):
+            case .other(var value, let json):
+                if !json.isEmpty, let input = try? JSONValue(parsing: json), var object = value.objectValue {
+                    object["input"] = input
+                    value = .object(object)
+                }
                 content.append(.other(value))
             case .toolUse(let toolID, let name, let initialInput, let json, let hasDeltas):
                 let input: JSONValue?
@@ -152,14 +157,14 @@ public struct StreamAccumulator: Sendable {
             return []
         case "tool_use":
             guard let id = string("id"), let name = string("name") else {
-                blocks[index] = .other(block)
+                blocks[index] = .other(block, json: "")
                 return []
             }
             blocks[index] = .toolUse(id: id, name: name, initialInput: block["input"] ?? [:], json: "", hasDeltas: false)
             hasContent = true
             return [.toolUseStarted(index: index, id: id, name: name)]
         default:
-            blocks[index] = .other(block)
+            blocks[index] = .other(block, json: "")
             return []
         }
     }
@@ -185,6 +190,10 @@ public struct StreamAccumulator: Sendable {
             guard let piece = string("partial_json") else { return [] }
             blocks[index] = .toolUse(id: id, name: name, initialInput: initial, json: json + piece, hasDeltas: true)
             return piece.isEmpty ? [] : [.toolInputDelta(index: index, partialJSON: piece)]
+        case ("input_json_delta", .other(let value, let json)):
+            guard let piece = string("partial_json") else { return [] }
+            blocks[index] = .other(value, json: json + piece)
+            return []
         default:
             return []
         }

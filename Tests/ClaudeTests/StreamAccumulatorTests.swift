@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import Testing
+import TestSupport
 @testable import Claude
 
 @Suite struct StreamAccumulatorTests {
@@ -110,6 +111,18 @@ import Testing
         #expect(response.content.first == .other(["type": "compaction", "summary": "earlier turns"]))
         #expect(response.content.count == 2)
         #expect(!updates.contains { if case .textDelta(0, _) = $0 { true } else { false } })
+    }
+
+    @Test func serverToolBlocksKeepTheirStreamedInput() throws {
+        let sse = FakeStream.messageStart()
+            + FakeStream.block(.unknown(["type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": [:]]), index: 0, close: false)
+            + FakeStream.event("content_block_delta", ["type": "content_block_delta", "index": 0, "delta": ["type": "input_json_delta", "partial_json": "{\"query\": "]])
+            + FakeStream.event("content_block_delta", ["type": "content_block_delta", "index": 0, "delta": ["type": "input_json_delta", "partial_json": "\"swift\"}"]])
+            + FakeStream.event("content_block_stop", ["type": "content_block_stop", "index": 0])
+            + FakeStream.messageDelta(stopReason: "end_turn") + FakeStream.messageStop()
+        let (_, response) = try accumulate(sse)
+        #expect(response.content == [.other(["type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": ["query": "swift"]])])
+        #expect(response.message.toolUses.isEmpty)
     }
 
     @Test func usageCountersAreCumulative() throws {
