@@ -11,13 +11,20 @@ import JSON
 /// field by `message_delta`'s cumulative ones. Unknown events, block types, delta types and fields
 /// are ignored.
 public struct StreamAccumulator: Sendable {
-    private enum Block: Sendable {
-        case text(String)
-        case thinking(String, signature: String)
-        case redactedThinking(String)
-        case toolUse(id: String, name: String, initialInput: JSONValue, json: String, hasDeltas: Bool)
-        /// A block of another type; `json` collects any `input_json_delta` it gets (server tools).
-        case other(JSONValue, json: String)
+    /// One content block as it streams in; a struct so deltas append in place.
+    private struct Block: Sendable {
+        enum Kind: Sendable { case text, thinking, redactedThinking, toolUse, other }
+        var kind: Kind
+        /// Text, thinking text, or redacted thinking data.
+        var text = ""
+        var signature = ""
+        var toolID = ""
+        var name = ""
+        /// The block as `content_block_start` gave it (tool input before deltas, unknown blocks whole).
+        var start: JSONValue = [:]
+        /// `input_json_delta` pieces, concatenated.
+        var json = ""
+        var hasDeltas = false
     }
 
     private var id: String?
@@ -102,32 +109,33 @@ public struct StreamAccumulator: Sendable {
         var truncated: [ToolUse] = []
         for index in blocks.keys.sorted() {
             guard let block = blocks[index] else { continue }
-            switch block {
-            case .text(let text):
-                content.append(.text(text))
-            case .thinking(let thinking, let signature):
-                content.append(.thinking(thinking: thinking, signature: signature))
-            case .redactedThinking(let data):
-                content.append(.redactedThinking(data: data))
-            case .other(var value, let json):
-                if !json.isEmpty, let input = try? JSONValue(parsing: json), var object = value.objectValue {
+            switch block.kind {
+            case .text:
+                content.append(.text(block.text))
+            case .thinking:
+                content.append(.thinking(thinking: block.text, signature: block.signature))
+            case .redactedThinking:
+                content.append(.redactedThinking(data: block.text))
+            case .other:
+                var value = block.start
+                if block.hasDeltas, let input = try? JSONValue(parsing: block.json), var object = value.objectValue {
                     object["input"] = input
                     value = .object(object)
                 }
                 content.append(.other(value))
-            case .toolUse(let toolID, let name, let initialInput, let json, let hasDeltas):
+            case .toolUse:
                 let input: JSONValue?
-                if !hasDeltas {
-                    input = initialInput
-                } else if json.allSatisfy(\.isWhitespace) {
+                if !block.hasDeltas {
+                    input = block.start
+                } else if block.json.allSatisfy(\.isWhitespace) {
                     input = [:]
                 } else {
-                    input = try? JSONValue(parsing: json)
+                    input = try? JSONValue(parsing: block.json)
                 }
                 if stopped.contains(index), let input, input.objectValue != nil {
-                    content.append(.toolUse(ToolUse(id: toolID, name: name, input: input)))
+                    content.append(.toolUse(ToolUse(id: block.toolID, name: block.name, input: input)))
                 } else {
-                    truncated.append(ToolUse(id: toolID, name: name, input: .string(json)))
+                    truncated.append(ToolUse(id: block.toolID, name: block.name, input: .string(block.json)))
                 }
             }
         }
@@ -143,57 +151,55 @@ public struct StreamAccumulator: Sendable {
         switch string("type") {
         case "text":
             let text = string("text") ?? ""
-            blocks[index] = .text(text)
+            blocks[index] = Block(kind: .text, text: text)
             if text.isEmpty { return [] }
             hasContent = true
             return [.textDelta(index: index, text: text)]
         case "thinking":
-            blocks[index] = .thinking(string("thinking") ?? "", signature: string("signature") ?? "")
+            blocks[index] = Block(kind: .thinking, text: string("thinking") ?? "", signature: string("signature") ?? "")
             hasContent = true
             return []
         case "redacted_thinking":
-            blocks[index] = .redactedThinking(string("data") ?? "")
+            blocks[index] = Block(kind: .redactedThinking, text: string("data") ?? "")
             hasContent = true
             return []
         case "tool_use":
             guard let id = string("id"), let name = string("name") else {
-                blocks[index] = .other(block, json: "")
+                blocks[index] = Block(kind: .other, start: block)
                 return []
             }
-            blocks[index] = .toolUse(id: id, name: name, initialInput: block["input"] ?? [:], json: "", hasDeltas: false)
+            blocks[index] = Block(kind: .toolUse, toolID: id, name: name, start: block["input"] ?? [:])
             hasContent = true
             return [.toolUseStarted(index: index, id: id, name: name)]
         default:
-            blocks[index] = .other(block, json: "")
+            blocks[index] = Block(kind: .other, start: block)
             return []
         }
     }
 
     private mutating func apply(_ delta: JSONValue, at index: Int) -> [StreamUpdate] {
-        guard let block = blocks[index] else { return [] }
+        guard let kind = blocks[index]?.kind else { return [] }
         let string = { (key: String) in delta[key]?.stringValue }
-        switch (delta["type"]?.stringValue, block) {
-        case ("text_delta", .text(let text)):
+        switch (delta["type"]?.stringValue, kind) {
+        case ("text_delta", .text):
             guard let piece = string("text") else { return [] }
-            blocks[index] = .text(text + piece)
+            blocks[index]?.text += piece
             hasContent = true
             return [.textDelta(index: index, text: piece)]
-        case ("thinking_delta", .thinking(let text, let signature)):
+        case ("thinking_delta", .thinking):
             guard let piece = string("thinking") else { return [] }
-            blocks[index] = .thinking(text + piece, signature: signature)
+            blocks[index]?.text += piece
             return piece.isEmpty ? [] : [.thinkingDelta(index: index, text: piece)]
-        case ("signature_delta", .thinking(let text, let signature)):
+        case ("signature_delta", .thinking):
             guard let piece = string("signature") else { return [] }
-            blocks[index] = .thinking(text, signature: signature + piece)
+            blocks[index]?.signature += piece
             return []
-        case ("input_json_delta", .toolUse(let id, let name, let initial, let json, _)):
+        case ("input_json_delta", .toolUse), ("input_json_delta", .other):
             guard let piece = string("partial_json") else { return [] }
-            blocks[index] = .toolUse(id: id, name: name, initialInput: initial, json: json + piece, hasDeltas: true)
-            return piece.isEmpty ? [] : [.toolInputDelta(index: index, partialJSON: piece)]
-        case ("input_json_delta", .other(let value, let json)):
-            guard let piece = string("partial_json") else { return [] }
-            blocks[index] = .other(value, json: json + piece)
-            return []
+            blocks[index]?.json += piece
+            blocks[index]?.hasDeltas = true
+            if kind == .other || piece.isEmpty { return [] }
+            return [.toolInputDelta(index: index, partialJSON: piece)]
         default:
             return []
         }
