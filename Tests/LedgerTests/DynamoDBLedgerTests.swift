@@ -188,6 +188,17 @@ struct DynamoDBLedgerTests {
 
     // MARK: - Tables
 
+    @Test func aStoreURLInitializesAndOpensTheLedger() async throws {
+        let table = "url-\(UUID().uuidString.prefix(8).lowercased())"
+        let location = try LedgerLocation(parsing: "dynamodb:\(table)?region=us-east-1")
+        try await location.initialize(environment: DynamoDBMoto.awsEnvironment)
+        try await location.initialize(environment: DynamoDBMoto.awsEnvironment)
+        let store = try await location.open(environment: DynamoDBMoto.awsEnvironment)
+        try await store.registerProject(guid: "u1", userId: "judy", name: "Via URL", at: Self.t0)
+        try await store.record(NotifyEvent(guid: "u1", kind: .resources, data: ["s3Bucket": "b"]), at: Self.t0)
+        #expect(try await store.resources(userId: "judy").map(\.awsResources) == [["s3Bucket": "b"]])
+    }
+
     @Test func createTablesIsIdempotent() async throws {
         let ledger = try await DynamoDBMoto.ledger()
         #expect(try await ledger.createTables().isEmpty)
