@@ -238,6 +238,13 @@ import TestSupport
             let error = try await #require(throws: ClaudeError.self) { try await task.value }
             #expect(error.code == .cancelled)
             #expect(await server.requests().count == 1)
+            // The server notices the client went away and ends the stalled response.
+            var record = try #require(await server.requests().first)
+            for _ in 0..<400 where record.finishedAt == nil {
+                try await Task.sleep(for: .milliseconds(10))
+                record = try #require(await server.requests().first)
+            }
+            #expect(record.clientDisconnected)
         }
     }
 
