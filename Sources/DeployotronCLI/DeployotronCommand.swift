@@ -12,6 +12,7 @@ public struct DeployotronCommand: AsyncParsableCommand {
             """,
         version: DeployotronVersion.current,
         subcommands: [
+            SessionsCommand.self,
         ]
     )
 
