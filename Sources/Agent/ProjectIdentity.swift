@@ -39,7 +39,8 @@ public struct ProjectIdentity: Sendable, Equatable {
     public static func loadOrCreate(projectRoot: URL, makeGuid: () -> String = { UUID().uuidString.lowercased() }) throws -> ProjectIdentity {
         let url = url(projectRoot: projectRoot)
         var object: [String: JSONValue] = [:]
-        if let data = FileManager.default.contents(atPath: url.path) {
+        let existing = FileManager.default.contents(atPath: url.path)
+        if let data = existing {
             object = try parse(data, url: url)
             if let guid = try guid(in: object, url: url) { return ProjectIdentity(guid: guid, isNew: false) }
         }
@@ -52,16 +53,17 @@ public struct ProjectIdentity: Sendable, Equatable {
             let temporary = url.deletingLastPathComponent().appendingPathComponent(".project.json.\(UUID().uuidString).tmp")
             try data.write(to: temporary)
             defer { try? FileManager.default.removeItem(at: temporary) }
-            if FileManager.default.fileExists(atPath: url.path) {
+            if existing != nil {
                 // The file had no guid: replace it whole.
                 guard rename(temporary.path, url.path) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
             } else if link(temporary.path, url.path) != 0 {
                 // Another session created it first: use its guid.
                 let code = errno
-                guard code == EEXIST, let winner = try load(projectRoot: projectRoot) else {
+                if code == EEXIST, let winner = try load(projectRoot: projectRoot) { return winner }
+                // A file system without hard links: a plain rename, without the race protection.
+                guard code == EPERM || code == ENOTSUP, rename(temporary.path, url.path) == 0 else {
                     throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
                 }
-                return winner
             }
         } catch let error as AgentError {
             throw error
