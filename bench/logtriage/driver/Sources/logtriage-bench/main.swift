@@ -2,7 +2,7 @@
 //   perline FILE           one template id per input line
 //   excerpt FILE [BUDGET]  the excerpt that would be sent to Claude
 //   templates FILE         the template table
-//   throughput FILE        lines, bytes, seconds, lines/s, MB/s (one JSON object)
+//   throughput FILE        lines, bytes, wall and CPU seconds, lines/s, MB/s, peak RSS (one JSON object)
 import Foundation
 import LogTriage
 
@@ -41,11 +41,19 @@ do {
         let analysis = try analyzer.analyze(source)
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let cpu = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+            + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
         let result: [String: Double] = [
             "lines": Double(analysis.lineCount), "bytes": Double(analysis.byteCount), "seconds": seconds,
+            "cpu_seconds": cpu,
             "lines_per_s": Double(analysis.lineCount) / seconds,
             "mb_per_s": Double(analysis.byteCount) / 1e6 / seconds,
+            "lines_per_cpu_s": Double(analysis.lineCount) / cpu,
+            "mb_per_cpu_s": Double(analysis.byteCount) / 1e6 / cpu,
             "templates": Double(analysis.templateCount),
+            "max_rss_kb": Double(usage.ru_maxrss),
         ]
         let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Log triage benchmark: grouping accuracy (Loghub), excerpt recall and size (LogChunks),
+# throughput and memory on a generated log, side by side with Drain3. Results go to stdout.
+#
+#   bench/logtriage/run.sh [all|loghub|chunks|throughput]
+#
+# Data: ../shared/fixtures/logs (LOGS=... to override); scorers: ../shared/bench (SCORERS=...).
+# LOGTRIAGE_BENCH_MB sets the generated log's size (default 500); Drain3 comes from pip (drain3).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+LOGS="${LOGS:-$ROOT/../shared/fixtures/logs}"
+SCORERS="${SCORERS:-$ROOT/../shared/bench}"
+MB="${LOGTRIAGE_BENCH_MB:-500}"
+WORK="${LOGTRIAGE_BENCH_DIR:-${TMPDIR:-/tmp}/logtriage-bench}"
+WHAT="${1:-all}"
+mkdir -p "$WORK"
+
+echo "== building the driver (release)"
+(cd "$HERE/driver" && swift build -c release 2>&1 | tail -1)
+DRIVER="$HERE/driver/.build/release/logtriage-bench"
+
+if [[ "$WHAT" == all || "$WHAT" == loghub ]]; then
+    echo
+    echo "== Loghub grouping accuracy (GA; EventTemplate key). Published Drain: HDFS 0.998, Apache 1.0, Zookeeper 0.967, Spark 0.920"
+    printf "%-10s %-8s %8s %8s %10s %10s\n" dataset mode GA FGA predicted truth
+    for ds in HDFS Apache Zookeeper Spark; do
+        for mode in content raw; do
+            if [[ $mode == content ]]; then input="$LOGS/loghub/$ds/${ds}_2k.content.txt"; else input="$LOGS/loghub/$ds/${ds}_2k.log"; fi
+            "$DRIVER" perline "$input" > "$WORK/$ds.$mode.ids"
+            python3 "$SCORERS/score_loghub.py" "$LOGS/loghub/$ds/${ds}_2k.log_structured.csv" "$WORK/$ds.$mode.ids" --json |
+                python3 -c 'import json,sys; d=json.load(sys.stdin); print("%-10s %-8s %8.4f %8.4f %10d %10d" % (sys.argv[1], sys.argv[2], d["GA"], d["FGA"], d["predicted_groups"], d["truth_groups"]))' "$ds" "$mode"
+        done
+    done
+fi
+
+if [[ "$WHAT" == all || "$WHAT" == chunks ]]; then
+    echo
+    echo "== LogChunks: whole chunk inside the excerpt (success), excerpt size in tokens (chars/4)"
+    SCORE_CHUNKS="$SCORERS/score_chunks.py" python3 "$HERE/chunks.py" "$DRIVER" "$LOGS/logchunks" --budget 2000
+    SCORE_CHUNKS="$SCORERS/score_chunks.py" python3 "$HERE/chunks.py" "$DRIVER" "$LOGS/logchunks" --tail 200
+fi
+
+if [[ "$WHAT" == all || "$WHAT" == throughput ]]; then
+    echo
+    LOG="$WORK/generated-${MB}mb.log"
+    if [[ ! -s "$LOG" ]]; then
+        echo "== generating a ${MB} MB log in $LOG"
+        python3 "$HERE/genlog.py" "$LOG" "$MB"
+    fi
+    SMALL="$WORK/generated-$((MB / 10 > 0 ? MB / 10 : 1))mb.log"
+    [[ -s "$SMALL" ]] || python3 "$HERE/genlog.py" "$SMALL" "$((MB / 10 > 0 ? MB / 10 : 1))"
+    echo "== throughput on $(du -h "$LOG" | cut -f1) (wall time depends on machine load; CPU time is one core's work)"
+    "$DRIVER" throughput "$SMALL" > "$WORK/ours-small.json"
+    "$DRIVER" throughput "$LOG" > "$WORK/ours.json"
+    if python3 -c 'import drain3' 2>/dev/null; then
+        python3 "$HERE/drain3_throughput.py" "$LOG" > "$WORK/drain3.json"
+    else
+        echo "(drain3 is not installed: pip install drain3)"; echo '{}' > "$WORK/drain3.json"
+    fi
+    python3 - "$WORK/ours.json" "$WORK/drain3.json" "$WORK/ours-small.json" <<'PY'
+import json, sys
+ours, drain, small = (json.load(open(p)) for p in sys.argv[1:4])
+def row(name, d):
+    if not d:
+        return
+    print("%-10s %12d lines %8.1f MB  wall %7.1fs  cpu %7.1fs  %11.0f lines/s (cpu)  %7.1f MB/s (cpu)  %9.0f lines/s (wall)  peak RSS %7.1f MB  templates %d" % (
+        name, d["lines"], d["bytes"] / 1e6, d["seconds"], d["cpu_seconds"], d["lines_per_cpu_s"], d["mb_per_cpu_s"],
+        d["lines_per_s"], d["max_rss_kb"] / 1024, d["templates"]))
+row("logtriage", ours)
+row("drain3", drain)
+if drain:
+    print("ratios logtriage/drain3: lines/s (cpu) %.1fx, MB/s (cpu) %.1fx, lines/s (wall) %.1fx, peak RSS %.2fx" % (
+        ours["lines_per_cpu_s"] / drain["lines_per_cpu_s"], ours["mb_per_cpu_s"] / drain["mb_per_cpu_s"],
+        ours["lines_per_s"] / drain["lines_per_s"], ours["max_rss_kb"] / drain["max_rss_kb"]))
+print("memory growth: peak RSS %.1f MB on %.0f MB of log, %.1f MB on %.0f MB (ratio %.2f for %.0fx the input)" % (
+    small["max_rss_kb"] / 1024, small["bytes"] / 1e6, ours["max_rss_kb"] / 1024, ours["bytes"] / 1e6,
+    ours["max_rss_kb"] / small["max_rss_kb"], ours["bytes"] / small["bytes"]))
+PY
+fi
