@@ -75,9 +75,11 @@ extension ToolDefinition {
 }
 
 extension Message {
-    /// `{"role", "content": [blocks]}`.
+    /// `{"role", "content": [blocks]}`. Empty text blocks (a response may hold one) are left out,
+    /// because the API rejects them in a request.
     public var wireValue: JSONValue {
-        ["role": .string(role.rawValue), "content": .array(content.map(\.wireValue))]
+        let sent = content.filter { $0 != .text("") }
+        return ["role": .string(role.rawValue), "content": .array((sent.isEmpty ? content : sent).map(\.wireValue))]
     }
 
     /// A message from its wire form; nil when it is not one.

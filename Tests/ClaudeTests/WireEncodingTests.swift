@@ -105,6 +105,12 @@ import Testing
         #expect(try encoder.encode(request) == request.encodedBody())
     }
 
+    @Test func emptyTextBlocksAreNotSentBack() {
+        let refusal = Message(role: .assistant, content: [.text(""), .toolUse(ToolUse(id: "t", name: "n", input: [:]))])
+        #expect(refusal.wireValue["content"]?.arrayValue?.count == 1)
+        #expect(refusal.wireValue["content"]?.arrayValue?.first?["type"] == "tool_use")
+    }
+
     @Test func noToolsAndNoSystemAreLeftOut() throws {
         let bare = MessagesRequest(model: "m", maxTokens: 1, system: [], messages: [.user("x")])
         let body = try JSONValue(parsing: bare.encodedBody())
