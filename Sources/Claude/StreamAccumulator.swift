@@ -50,6 +50,13 @@ public struct StreamAccumulator: Sendable {
     public mutating func consume(_ event: ServerSentEvent) throws -> [StreamUpdate] {
         let name = event.event
         guard let name, Self.knownEvents.contains(name) else { return [] }
+        if name == "content_block_delta" {
+            // Most events are deltas: decode them straight into their few fields.
+            guard let delta = try? JSONDecoder().decode(DeltaEvent.self, from: Data(event.data.utf8)) else {
+                throw malformed("content_block_delta has no index or delta")
+            }
+            return apply(delta.delta, at: delta.index)
+        }
         guard let data = try? JSONValue(parsing: event.data) else {
             throw malformed("the \(name) event's data is not JSON")
         }
@@ -68,11 +75,6 @@ public struct StreamAccumulator: Sendable {
                 throw malformed("content_block_start has no index or content_block")
             }
             return start(block, at: index)
-        case "content_block_delta":
-            guard let index = data["index"]?.intValue, let delta = data["delta"] else {
-                throw malformed("content_block_delta has no index or delta")
-            }
-            return apply(delta, at: index)
         case "content_block_stop":
             guard let index = data["index"]?.intValue else { throw malformed("content_block_stop has no index") }
             stopped.insert(index)
@@ -177,25 +179,43 @@ public struct StreamAccumulator: Sendable {
         }
     }
 
-    private mutating func apply(_ delta: JSONValue, at index: Int) -> [StreamUpdate] {
+    /// `content_block_delta`'s data; other fields are ignored.
+    private struct DeltaEvent: Decodable {
+        struct Delta: Decodable {
+            var type: String?
+            var text: String?
+            var thinking: String?
+            var signature: String?
+            var partialJSON: String?
+
+            enum CodingKeys: String, CodingKey {
+                case type, text, thinking, signature
+                case partialJSON = "partial_json"
+            }
+        }
+
+        var index: Int
+        var delta: Delta
+    }
+
+    private mutating func apply(_ delta: DeltaEvent.Delta, at index: Int) -> [StreamUpdate] {
         guard let kind = blocks[index]?.kind else { return [] }
-        let string = { (key: String) in delta[key]?.stringValue }
-        switch (delta["type"]?.stringValue, kind) {
+        switch (delta.type, kind) {
         case ("text_delta", .text):
-            guard let piece = string("text") else { return [] }
+            guard let piece = delta.text else { return [] }
             blocks[index]?.text += piece
             hasContent = true
             return [.textDelta(index: index, text: piece)]
         case ("thinking_delta", .thinking):
-            guard let piece = string("thinking") else { return [] }
+            guard let piece = delta.thinking else { return [] }
             blocks[index]?.text += piece
             return piece.isEmpty ? [] : [.thinkingDelta(index: index, text: piece)]
         case ("signature_delta", .thinking):
-            guard let piece = string("signature") else { return [] }
+            guard let piece = delta.signature else { return [] }
             blocks[index]?.signature += piece
             return []
         case ("input_json_delta", .toolUse), ("input_json_delta", .other):
-            guard let piece = string("partial_json") else { return [] }
+            guard let piece = delta.partialJSON else { return [] }
             blocks[index]?.json += piece
             blocks[index]?.hasDeltas = true
             if kind == .other || piece.isEmpty { return [] }
