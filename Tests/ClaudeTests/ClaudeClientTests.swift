@@ -68,6 +68,22 @@ import TestSupport
         }
     }
 
+    @Test(arguments: [
+        SSEFixtures.text, SSEFixtures.toolUseChunked, SSEFixtures.parallelToolUse, SSEFixtures.thinking,
+        SSEFixtures.maxTokensCutOff, SSEFixtures.unknownThings, SSEFixtures.cumulativeUsage,
+    ])
+    func recordedFormatStreamsOverTheSocketMatchDirectDecoding(_ sse: String) async throws {
+        var decoder = ServerSentEventDecoder()
+        var accumulator = StreamAccumulator(requestID: "req_fixture")
+        for event in decoder.feed(Array(sse.utf8)) + decoder.finish() { _ = try accumulator.consume(event) }
+        let expected = try accumulator.response()
+        try await FakeMessagesServer.with([.sse(sse, requestID: "req_fixture", chunkSize: 7)]) { server in
+            let response = try await client(server).stream(request) { _ in }
+            #expect(response == expected)
+            #expect(await server.requests().count == 1)
+        }
+    }
+
     // MARK: - Errors that are not retried
 
     @Test(arguments: [
