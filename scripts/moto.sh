@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts moto_server on a free loopback port for the DynamoDB tests, with SigV4 verification on,
+# Starts moto (the moto[server] application) on a free loopback port for the DynamoDB tests, with SigV4 verification on,
 # and exports DEPLOYOTRON_TEST_MOTO_ENDPOINT, DEPLOYOTRON_TEST_MOTO_ACCESS_KEY_ID and
 # DEPLOYOTRON_TEST_MOTO_SECRET_ACCESS_KEY. Sourced by scripts/test.sh.
 #
@@ -12,7 +12,27 @@ moto_start() {
   local port endpoint keys
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   MOTO_LOG="$(mktemp -t moto.XXXXXX.log)"
-  moto_server -H 127.0.0.1 -p "$port" >"$MOTO_LOG" 2>&1 &
+  # moto_server's own entry point handles requests on parallel threads without locking, so its
+  # UpdateItem is not atomic the way DynamoDB's is (two concurrent ADDs can both read the old
+  # value). The same moto application is served here with one request handled at a time.
+  MOTO_PORT="$port" python3 - "$port" >"$MOTO_LOG" 2>&1 <<'PY' &
+import sys
+import threading
+
+from werkzeug.serving import run_simple
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+app = DomainDispatcherApplication(create_backend_app)
+one_at_a_time = threading.Lock()
+
+
+def serialized(environ, start_response):
+    with one_at_a_time:
+        return list(app(environ, start_response))
+
+
+run_simple("127.0.0.1", int(sys.argv[1]), serialized, threaded=True)
+PY
   MOTO_PID=$!
   endpoint="http://127.0.0.1:$port"
   for _ in $(seq 1 100); do
