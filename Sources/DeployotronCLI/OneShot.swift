@@ -1,11 +1,160 @@
+import Agent
 import ArgumentParser
+import Claude
+import Foundation
+import JSON
+import Locations
 
-/// One-shot mode: `deployotron -p PROMPT`.
+/// One-shot mode: `deployotron -p PROMPT` runs the conversation to its end and prints the answer.
+///
+/// The answer goes to stdout (text, or one JSON object with `--output-format json`); progress (tool
+/// calls, retries) goes to stderr. Nobody is there to answer a permission question, so a tool that
+/// changes something runs only when `--allow NAME` or `--yes` says so.
 struct OneShot {
     var options: SessionOptions
+    var environment: [String: String] = ProcessInfo.processInfo.environment
+
+    /// The exit status when the API still failed with a retryable error after the retries (EX_TEMPFAIL).
+    static let retryableFailure: Int32 = 75
 
     func run(prompt: String) async throws {
-        // Written by the engine work (issue 2).
-        throw ValidationError("one-shot mode is not built yet")
+        let projectRoot = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+        let configuration: ClaudeConfiguration
+        do {
+            configuration = try ClaudeConfiguration(environment: environment, modelFlag: options.model, projectDirectory: projectRoot)
+        } catch {
+            Self.printError("\(error)")
+            throw ExitCode.failure
+        }
+
+        let skills = DefaultTools.skills(projectRoot: projectRoot, environment: environment)
+        let registry = try DefaultTools.registry(skills: skills)
+        let system: [SystemBlock]
+        do {
+            let guid = (try? ProjectIdentity.loadOrCreate(projectRoot: projectRoot).guid) ?? "unknown"
+            let prompt = SystemPrompt(
+                projectRoot: projectRoot, projectGuid: guid,
+                notifyURL: environment["DEPLOYOTRON_NOTIFY_URL"] ?? "http://127.0.0.1:8082",
+                toolNames: registry.tools.map(\.name), skills: SkillsListing(skills.skills))
+            system = try prompt.blocks(library: .standard(projectRoot: projectRoot, layout: InstallLayout.current(environment: environment)))
+        } catch {
+            Self.printError("\(error) (is deployotron installed with its prompts/ folder? DEPLOYOTRON_HOME can name it)")
+            throw ExitCode.failure
+        }
+
+        // The session: a resumed one, or a new transcript. Without a transcript the answer still comes.
+        let store = TranscriptStore(directories: UserDirectories(environment: environment))
+        var history: [Message] = []
+        var usage = Usage()
+        var transcript: Transcript?
+        if options.continueLast || options.resumeID != nil {
+            let id: String
+            if let resumeID = options.resumeID {
+                id = resumeID
+            } else if let latest = store.latest(projectRoot: projectRoot) {
+                id = latest.id
+            } else {
+                Self.printError("no earlier session in this project to continue; run without --continue")
+                throw ExitCode.failure
+            }
+            do {
+                let saved = try store.load(id: id)
+                (history, usage, transcript) = (saved.messages, saved.usage, saved.transcript)
+            } catch {
+                Self.printError("\(error)")
+                throw ExitCode.failure
+            }
+        } else {
+            do {
+                transcript = try store.create(projectRoot: projectRoot, model: configuration.model)
+            } catch {
+                Self.printError("warning: the session is not saved: \(error)")
+            }
+        }
+
+        let conversation = Conversation(
+            client: ClaudeClient(configuration: configuration), registry: registry,
+            permissions: .oneShot(allowed: options.allowedTools, allowAll: options.allowAll), system: system,
+            model: configuration.model, projectRoot: projectRoot, transcript: transcript, history: history, usage: usage)
+
+        let outcome: Result<TurnResult, any Error>
+        do {
+            outcome = .success(try await conversation.send(prompt, onEvent: Self.showProgress))
+        } catch {
+            outcome = .failure(error)
+        }
+        let calls = await conversation.sessionToolCalls
+        let sessionUsage = await conversation.sessionUsage
+        let cost = Pricing.forModel(configuration.model).cost(of: sessionUsage)
+
+        switch (options.outputFormat, outcome) {
+        case (.text, .success(let result)):
+            print(result.text)
+        case (.text, .failure(let error)):
+            Self.printError(Self.describe(error))
+        case (.json, _):
+            var report: [String: JSONValue] = [
+                "type": "result",
+                "is_error": .bool((try? outcome.get()) == nil),
+                "tool_calls": .array(calls.map { ["name": .string($0.name), "input": $0.input, "is_error": .bool($0.isError)] }),
+                "usage": [
+                    "input_tokens": .number(Double(sessionUsage.inputTokens)),
+                    "output_tokens": .number(Double(sessionUsage.outputTokens)),
+                    "cache_creation_input_tokens": .number(Double(sessionUsage.cacheCreationInputTokens)),
+                    "cache_read_input_tokens": .number(Double(sessionUsage.cacheReadInputTokens)),
+                ],
+                "estimated_cost_usd": .number((cost * 1_000_000).rounded() / 1_000_000),
+                "model": .string(configuration.model),
+                "session_id": transcript.map { .string($0.id) } ?? .null,
+            ]
+            switch outcome {
+            case .success(let result):
+                report["result"] = .string(result.text)
+                report["stop_reason"] = result.stopReason.map { .string($0.apiValue) } ?? .null
+            case .failure(let error):
+                report["result"] = .string(Self.describe(error))
+                Self.printError(Self.describe(error))
+            }
+            print(JSONValue.object(report).encodedString())
+        }
+
+        if case .failure(let error) = outcome {
+            if let claude = error as? ClaudeError, claude.isRetryable { throw ExitCode(Self.retryableFailure) }
+            throw ExitCode.failure
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case is CancellationError: "cancelled"
+        case let claude as ClaudeError: "Claude API error: \(claude)"
+        default: "\(error)"
+        }
+    }
+
+    // MARK: - stderr
+
+    static func printError(_ line: String) {
+        let text = line.hasPrefix("warning:") ? "deployotron: \(line)\n" : "deployotron: error: \(line)\n"
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    static let showProgress: @Sendable (AgentEvent) -> Void = { event in
+        let line: String
+        switch event {
+        case .toolStarted(_, let name, let summary):
+            line = "→ \(name)\(summary.isEmpty ? "" : " \(summary)")"
+        case .toolFinished(_, let name, let isError, let seconds) where isError:
+            line = "  ✗ \(name) failed (\(String(format: "%.1f", seconds))s)"
+        case .toolDenied(_, let name):
+            line = "✗ \(name) refused: it changes something; allow it with --allow \(name) (or --yes)"
+        case .toolProgress(_, let message):
+            line = "  … \(message)"
+        case .retrying(let attempt, let delay, let reason):
+            line = "retry \(attempt) in \(String(format: "%.1f", delay))s: \(reason)"
+        default:
+            return
+        }
+        FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 }
