@@ -196,7 +196,9 @@ import Testing
         }
         let root = try folder.project("app", files)
         let tree = ProjectTree(root: root)
+        #expect(tree.files(under: "", maxDepth: 8) == ["requirements.txt"])
         #expect(tree.fileCount == 1)
+        #expect(!tree.hasFile("node_modules/pkg/package.json"))
         #expect(try StackDetector().detect(at: root).candidates.isEmpty)
     }
 

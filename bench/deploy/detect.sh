@@ -2,17 +2,23 @@
 # Detection benchmark: `deployotron detect` on small example projects and on a generated
 # 100k-file tree, against `find` over the same trees in the same invocation.
 #
-#   bench/deploy/detect.sh [path/to/deployotron]
+#   bench/deploy/detect.sh [path/to/deployotron]   # times `deployotron detect --json` (process included)
+#   bench/deploy/detect.sh --in-process            # times StackDetector inside one test process
 #
 # Prints one line per case: median milliseconds of detect, of the reference, and their ratio.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/../.." && pwd)
-bin=${1:-${DEPLOYOTRON_BIN:-$here/.build/debug/deployotron}}
 runs=${RUNS:-5}
-if [ ! -x "$bin" ]; then
-  echo "no deployotron binary at $bin: run \`swift build\` first or pass its path" >&2
-  exit 1
+mode=binary
+if [ "${1:-}" = "--in-process" ]; then
+  mode=in-process
+else
+  bin=${1:-${DEPLOYOTRON_BIN:-$here/.build/debug/deployotron}}
+  if [ ! -x "$bin" ]; then
+    echo "no deployotron binary at $bin: run \`swift build\` first, pass its path, or use --in-process" >&2
+    exit 1
+  fi
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/deployotron-bench.XXXXXX")
@@ -77,15 +83,31 @@ while count < 100000:
     count += 1
 PY
 
+# detect_ms NAME DIR: the median detection time of DIR.
+declare -A inproc
+if [ "$mode" = in-process ]; then
+  mkdir -p "$work/all"
+  for dir in "$work"/examples/*/; do ln -s "$dir" "$work/all/$(basename "$dir")"; done
+  ln -s "$work/big" "$work/all/tree-100k"
+  (cd "$here" && DEPLOYOTRON_BENCH_ROOT="$work/all" RUNS=$runs DEPLOYOTRON_TARGETS=Deploy \
+    swift test --scratch-path "${SCRATCH:-.build-deploy}" --filter DetectionBenchmark 2>/dev/null) \
+    | awk '/^BENCH / { print $2, $3 }' > "$work/inproc.txt"
+  while read -r name ms; do inproc[$name]=$ms; done < "$work/inproc.txt"
+fi
+detect_ms() {
+  if [ "$mode" = in-process ]; then echo "${inproc[$1]}"; else median_ms "$bin" detect --json "$2"; fi
+}
+
+echo "mode: $mode, median of $runs runs"
 printf '%-12s %10s %10s %8s\n' case detect_ms find_ms ratio
 for dir in "$work"/examples/*/; do
   name=$(basename "$dir")
-  d=$(median_ms "$bin" detect --json "$dir")
+  d=$(detect_ms "$name" "$dir")
   f=$(median_ms find "$dir" -type f)
-  printf '%-12s %10s %10s %8s\n' "$name" "$d" "$f" "$(awk -v a="$d" -v b="$f" 'BEGIN { printf "%.1f", a / b }')"
+  printf '%-12s %10s %10s %8s\n' "$name" "$d" "$f" "$(awk -v a="$d" -v b="$f" 'BEGIN { printf "%.2f", a / b }')"
 done
 files=$(find "$work/big" -type f | wc -l)
-d=$(median_ms "$bin" detect --json "$work/big")
+d=$(detect_ms tree-100k "$work/big")
 f=$(median_ms find "$work/big" -type f)
 fp=$(median_ms find "$work/big" -name node_modules -prune -o -type f -print)
 printf '%-12s %10s %10s %8s   (%s files; find skipping node_modules: %s ms, ratio %s)\n' "tree-100k" "$d" "$f" \

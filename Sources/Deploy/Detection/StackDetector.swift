@@ -74,7 +74,7 @@ public struct StackDetector: Sendable {
     /// App folders below the root, shallowest first, none inside another.
     func findApps(_ tree: ProjectTree) -> [String] {
         var apps: [String] = []
-        for folder in tree.folders where !folder.isEmpty && tree.depth(of: folder) <= appSearchDepth {
+        for folder in tree.folders(maxDepth: appSearchDepth) where !folder.isEmpty {
             let components = folder.split(separator: "/").map(String.init)
             if components.contains(where: { Self.nonAppFolders.contains($0) || ProjectTree.skippedDirectories.contains($0) }) { continue }
             if apps.contains(where: { folder.hasPrefix($0 + "/") }) { continue }

@@ -9,7 +9,7 @@ public struct DockerfileGenerator: Sendable {
 
     /// The Dockerfile for the app in `appFolder`, described by `stack`.
     public func dockerfile(for stack: DetectedStack, appFolder: URL) throws -> String {
-        let facts = ProjectFacts(tree: ProjectTree(root: appFolder, maxDepth: 2), folder: "")
+        let facts = ProjectFacts(tree: ProjectTree(root: appFolder), folder: "")
         let (template, context) = try context(for: stack, facts: facts)
         return try TemplateLibrary.bundled.get().render(template, context)
     }
