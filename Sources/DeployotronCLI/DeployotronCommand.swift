@@ -12,6 +12,16 @@ public struct DeployotronCommand: AsyncParsableCommand {
             """,
         version: DeployotronVersion.current,
         subcommands: [
+            DetectCommand.self,
+            DockerfileCommand.self,
+            ComposeCommand.self,
+            DeployCommand.self,
+            DeploymentsCommand.self,
+            LogsCommand.self,
+            RollbackCommand.self,
+            StopCommand.self,
+            RestartCommand.self,
+            RemoveCommand.self,
             SessionsCommand.self,
         ]
     )

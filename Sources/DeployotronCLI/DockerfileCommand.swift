@@ -1,0 +1,34 @@
+import ArgumentParser
+import Deploy
+import Foundation
+
+/// `deployotron dockerfile [PATH]`: the Dockerfile and .dockerignore deployotron would build with.
+struct DockerfileCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dockerfile",
+        abstract: "Generate a Dockerfile and .dockerignore for a project (printed, or written with --write)."
+    )
+
+    @Argument(help: "The project folder (default: the current one).")
+    var path: String = "."
+
+    @Flag(help: "Write the files into the project instead of printing them.")
+    var write = false
+
+    @Flag(help: "With --write, replace files that exist.")
+    var force = false
+
+    @Flag(help: "Print JSON, as the generate_dockerfile tool returns.")
+    var json = false
+
+    func run() async throws {
+        let output = try GeneratorService().generateDockerfile(GenerateInput(path: path, write: write, overwrite: force))
+        if json {
+            print(try DeployJSON.string(output))
+        } else if write {
+            for file in output.files { print("Wrote \(file.path)") }
+        } else {
+            print(output.files[0].contents, terminator: "")
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Deploy
+import Foundation
+
+/// `deployotron rollback [ID]`: deploy an earlier version's image again.
+struct RollbackCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollback",
+        abstract: "Roll back to an earlier deployment (default: the one before the current one)."
+    )
+
+    @Argument(help: "The deployment to roll back to (id or its first 8 characters).")
+    var deployment: String?
+
+    @Option(help: "The project folder, when no deployment is given (default: the current one).")
+    var path: String = "."
+
+    @Flag(help: "Print the outcome as JSON instead of progress lines.")
+    var json = false
+
+    @Option(help: "The ledger: sqlite:PATH or dynamodb:TABLE[?region=R].")
+    var store: String?
+
+    func run() async throws {
+        let service = try await DeployCommand.service(store: store)
+        let input = deployment.map { RollbackInput(deploymentId: $0) } ?? RollbackInput(path: path)
+        let outcome = try await service.rollback(input, progress: json ? nil : DeployCommand.printProgress)
+        print(json ? try DeployJSON.string(outcome) : outcome.message)
+    }
+}
