@@ -23,6 +23,10 @@ public struct DeployotronCommand: AsyncParsableCommand {
             RestartCommand.self,
             RemoveCommand.self,
             SessionsCommand.self,
+            ServeCommand.self,
+            NotifyScriptCommand.self,
+            ResourcesCommand.self,
+            StoreCommand.self,
         ]
     )
 

@@ -42,13 +42,12 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "deployotron.serve")
         logger.logLevel = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let announce = logger
-        let app = try buildApplication(store: ledger, configuration: configuration, logger: logger) { _ in
+        try await runNotifyServer(store: ledger, configuration: configuration, logger: logger) {
             // Whether a token is required is said; the token itself never is.
             announce.info("deployotron serve listening", metadata: [
                 "address": "\(configuration.host):\(configuration.port)", "store": "\(location)",
                 "token": "\(token == nil ? "off" : "required")",
             ])
         }
-        try await app.runService()
     }
 }

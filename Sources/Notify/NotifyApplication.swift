@@ -40,3 +40,14 @@ public func buildApplication(
         logger: logger
     )
 }
+
+/// Runs `deployotron serve` until SIGTERM or SIGINT; then the requests in flight finish and it returns.
+public func runNotifyServer(
+    store: any ResourceStore,
+    configuration: NotifyServerConfiguration,
+    logger: Logger = Logger(label: "deployotron.serve"),
+    onServerRunning: @escaping @Sendable () async -> Void = {}
+) async throws {
+    let app = try buildApplication(store: store, configuration: configuration, logger: logger) { _ in await onServerRunning() }
+    try await app.runService()
+}

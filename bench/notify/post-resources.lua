@@ -1,0 +1,58 @@
+-- wrk script: POSTs resources events for PROJECTS projects (BENCH_GUID-0 ...), each report naming
+-- one of a few resources as a build agent would, and records "guid sequence" of every event the
+-- server acknowledged (200) in ACK_DIR/acks-<thread>.txt.
+local threads = {}
+local counter = 0
+
+function setup(thread)
+    counter = counter + 1
+    thread:set("id", counter)
+    table.insert(threads, thread)
+end
+
+function init(args)
+    guid = os.getenv("BENCH_GUID") or "bench"
+    projects = tonumber(os.getenv("PROJECTS") or "16")
+    keys = {"s3Bucket", "cloudFrontId", "cloudFrontUrl", "ecrRepository", "ecsCluster", "rdsEndpoint", "albDns", "region"}
+    ack_dir = os.getenv("ACK_DIR")
+    sent = 0
+    acked = 0
+    if ack_dir then
+        ack_file = io.open(ack_dir .. "/acks-" .. id .. ".txt", "w")
+    end
+    wrk.method = "POST"
+    wrk.headers["Content-Type"] = "application/json"
+    if os.getenv("BENCH_TOKEN") then
+        wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN")
+    end
+end
+
+function request()
+    sent = sent + 1
+    local project = guid .. "-" .. ((sent * 7 + id) % projects)
+    local key = keys[(sent % #keys) + 1]
+    local body = string.format(
+        '{"guid":"%s","type":"resources","data":{"%s":"arn:aws:tmux-builder-%s-%d-%d","reportedBy":"thread %d"}}',
+        project, key, project, id, sent, id)
+    return wrk.format(nil, "/notify", nil, body)
+end
+
+function response(status, headers, body)
+    if status == 200 then
+        acked = acked + 1
+        if ack_file then
+            local project, sequence = string.match(body, '"guid":"([^"]+)".-"sequence":(%d+)')
+            ack_file:write(project, " ", sequence, "\n")
+            ack_file:flush()
+        end
+    end
+end
+
+function done(summary, latency, requests)
+    local total = 0
+    for _, thread in ipairs(threads) do
+        total = total + thread:get("acked")
+    end
+    io.write(string.format("ACKED %d\n", total))
+    io.write(string.format("P99_US %d\n", latency:percentile(99)))
+end
