@@ -1,0 +1,51 @@
+import JSON
+
+/// Small builders for the JSON Schemas of deployotron's tools.
+enum ToolSchema {
+    static func object(_ properties: [String: JSONValue], required: [String] = []) -> JSONValue {
+        [
+            "type": "object",
+            "properties": .object(properties),
+            "required": .array(required.sorted().map { .string($0) }),
+            "additionalProperties": false,
+        ]
+    }
+
+    static func string(_ description: String) -> JSONValue {
+        ["type": "string", "description": .string(description)]
+    }
+
+    static func integer(_ description: String, minimum: Int? = nil, maximum: Int? = nil) -> JSONValue {
+        var schema: [String: JSONValue] = ["type": "integer", "description": .string(description)]
+        if let minimum { schema["minimum"] = .number(Double(minimum)) }
+        if let maximum { schema["maximum"] = .number(Double(maximum)) }
+        return .object(schema)
+    }
+
+    static func boolean(_ description: String) -> JSONValue {
+        ["type": "boolean", "description": .string(description)]
+    }
+
+    static func stringArray(_ description: String, allowed: [String]) -> JSONValue {
+        [
+            "type": "array",
+            "description": .string(description),
+            "items": ["type": "string", "enum": .array(allowed.map { .string($0) })],
+        ]
+    }
+
+    static func stringMap(_ description: String) -> JSONValue {
+        ["type": "object", "description": .string(description), "additionalProperties": ["type": "string"]]
+    }
+
+    static let projectPath = string("A folder inside the project, relative to its root. Default: the project root.")
+    static let deploymentId = string("A deployment id, or a unique prefix of one (8 characters are usually enough).")
+
+    /// The first of `keys` that the input holds as a string, for the one-line tool summary.
+    static func summary(_ input: JSONValue, _ keys: String...) -> String {
+        for key in keys {
+            if let value = input[key]?.stringValue, !value.isEmpty { return value }
+        }
+        return ""
+    }
+}

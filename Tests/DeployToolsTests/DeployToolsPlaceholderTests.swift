@@ -1,6 +1,0 @@
-import Testing
-@testable import DeployTools
-
-@Suite struct DeployToolsPlaceholderTests {
-    @Test func moduleLoads() {}
-}
