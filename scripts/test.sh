@@ -14,3 +14,6 @@ trap moto_stop EXIT
 
 swift build --build-tests
 swift test --skip-build "$@"
+
+# The REPL through a real pseudo-terminal, against a fake Messages API (pytest + pexpect).
+python3 -m pytest -q Tests/pty

@@ -78,8 +78,16 @@ struct InteractiveSession {
             terminal.line(style.dim("Resumed session \(saved.summary.id): \(saved.messages.count) messages."))
         }
 
+        // A project seen for the first time is filed in the ledger, off the path to the first prompt.
+        let registration = Task {
+            guard let identity, identity.isNew else { return }
+            let user = environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? ProjectRecord.unknownUser
+            _ = try? await ledger.open().registerProject(guid: identity.guid, userId: user, name: projectRoot.lastPathComponent, at: Date())
+        }
+
         let repl = REPL(context: context, reader: reader, terminal: terminal, interrupts: interrupts)
         await repl.run()
+        await registration.value
 
         // A new session nobody talked in leaves no transcript behind (so --continue skips it).
         if let transcript, saved == nil, !repl.talked {

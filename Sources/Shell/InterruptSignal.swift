@@ -14,19 +14,24 @@ import Darwin
 public final class InterruptSignal: Sendable {
     private let listeners = Mutex<[Int: AsyncStream<Void>.Continuation]>([:])
     private let nextID = Atomic<Int>(0)
-    private let source = Mutex<(any DispatchSourceSignal)?>(nil)
+    /// Kept alive for as long as SIGINT is routed here; only touched in `init`.
+    private nonisolated(unsafe) let source: (any DispatchSourceSignal)?
 
-    public init() {}
+    public init() {
+        source = nil
+    }
+
+    private init(routing signalNumber: Int32) {
+        _ = signal(signalNumber, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+        self.source = source
+        source.setEventHandler { [weak self] in self?.fire() }
+        source.resume()
+    }
 
     /// An `InterruptSignal` fed by SIGINT (the process no longer dies of it).
     public static func sigint() -> InterruptSignal {
-        let interrupts = InterruptSignal()
-        _ = signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { [interrupts] in interrupts.fire() }
-        source.resume()
-        interrupts.source.withLock { $0 = source }
-        return interrupts
+        InterruptSignal(routing: SIGINT)
     }
 
     /// Interrupts from now on, until the stream is dropped. Interrupts nobody listens to are lost.

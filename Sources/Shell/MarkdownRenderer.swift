@@ -1,45 +1,70 @@
 import Foundation
 
-/// Renders Claude's markdown as it streams in, one finished line at a time, with no redraw:
-/// headings, bold, inline code, fenced code blocks, lists and quotes.
+/// Renders Claude's markdown as it streams in: headings, bold, inline code, fenced code blocks,
+/// lists and quotes, with no full-screen redraw.
 ///
-/// Without colour the text passes through unchanged: markdown source is already readable, and a
-/// pipe or `NO_COLOR` terminal gets exactly what Claude wrote.
+/// Text is shown the moment it arrives; when a line is complete and styling changes it, that one
+/// line is rewritten in place (carriage return, clear line), which is safe while it fits the
+/// terminal's width. Without colour the text passes through unchanged: markdown source is already
+/// readable, and a pipe or `NO_COLOR` terminal gets exactly what Claude wrote.
 public struct MarkdownRenderer: Sendable {
     public var style: TerminalStyle
+    /// The terminal's columns: a line longer than this has wrapped and is not rewritten.
+    public var width: Int
     private var pending = ""
+    /// How many characters of `pending` are already on the screen, unstyled.
+    private var shown = 0
     private var inFence = false
     private var fenceMarker = ""
 
-    public init(style: TerminalStyle) {
+    public init(style: TerminalStyle, width: Int = 80) {
         self.style = style
+        self.width = width
     }
 
-    /// Takes a piece of streamed text; returns the lines it completed, rendered, each with its newline.
+    /// Takes a piece of streamed text; returns what to write now: finished lines rendered, and the
+    /// start of the unfinished one as it stands.
     public mutating func append(_ delta: String) -> String {
         pending += delta
         var out = ""
         while let newline = pending.firstIndex(of: "\n") {
             let line = String(pending[..<newline])
             pending = String(pending[pending.index(after: newline)...])
-            out += render(line: line) + "\n"
+            out += complete(line)
+        }
+        if pending.count > shown {
+            out += pending.dropFirst(shown)
+            shown = pending.count
         }
         return out
     }
 
-    /// Ends the stream: renders what is left of the last line (with a newline) and resets.
+    /// Ends the stream: finishes the last line (with a newline) and resets.
     public mutating func finish() -> String {
         defer {
             pending = ""
+            shown = 0
             inFence = false
             fenceMarker = ""
         }
         guard !pending.isEmpty else { return "" }
-        return render(line: pending) + "\n"
+        return complete(pending)
     }
 
     /// Whether a line has been started and not finished.
     public var hasPendingText: Bool { !pending.isEmpty }
+
+    /// The finished `line`, given that its first `shown` characters are already on the screen.
+    private mutating func complete(_ line: String) -> String {
+        let rendered = render(line: line)
+        defer { shown = 0 }
+        if shown == 0 { return rendered + "\n" }
+        if rendered == line || shown >= width {
+            // Nothing to restyle, or the raw text has wrapped: finish it as it is.
+            return String(line.dropFirst(shown)) + "\n"
+        }
+        return "\r\u{1B}[2K" + rendered + "\n"
+    }
 
     /// Renders one whole line, tracking whether it is inside a fenced code block.
     public mutating func render(line: String) -> String {

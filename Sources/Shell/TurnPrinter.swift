@@ -17,7 +17,7 @@ public final class TurnPrinter: Sendable {
 
     public init(terminal: Terminal) {
         self.terminal = terminal
-        self.state = Mutex(State(markdown: MarkdownRenderer(style: terminal.style)))
+        self.state = Mutex(State(markdown: MarkdownRenderer(style: terminal.style, width: terminal.columns)))
     }
 
     public func handle(_ event: AgentEvent) {

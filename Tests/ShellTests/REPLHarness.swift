@@ -1,0 +1,63 @@
+import Agent
+import Claude
+import Foundation
+import JSON
+import Ledger
+import Shell
+
+/// A REPL wired to a scripted reader, a captured terminal and a real `Conversation` over `ScriptedClaude`.
+struct REPLHarness {
+    let folder: TemporaryFolder
+    let claude: ScriptedClaude
+    let conversation: Conversation
+    let output: CapturedOutput
+    let interrupts: InterruptSignal
+    let reader: ScriptedLineReader
+    let repl: REPL
+
+    init(
+        _ steps: [ScriptedLineReader.Step], replies: [ScriptedClaude.Reply] = [], tools: [Tool] = [],
+        history: [Message] = [], transcript: Transcript? = nil, skills: SkillsCatalog = SkillsCatalog(skills: []),
+        folder: TemporaryFolder? = nil, openLedger: (@Sendable () async throws -> any LedgerStore)? = nil,
+        interrupts: InterruptSignal = InterruptSignal(), onHang: (@Sendable () -> Void)? = nil
+    ) throws {
+        let folder = try folder ?? TemporaryFolder()
+        self.folder = folder
+        self.interrupts = interrupts
+        claude = ScriptedClaude(replies, onHang: onHang ?? { interrupts.fire() })
+        output = CapturedOutput()
+        reader = ScriptedLineReader(steps)
+        let terminal = output.terminal()
+        // Ctrl-C at a permission question goes the same way as SIGINT.
+        let asker = TerminalPermissionAsker(reader: reader, terminal: terminal) { interrupts.fire() }
+        conversation = Conversation(
+            client: claude, registry: try ToolRegistry(tools),
+            permissions: .interactive(asker: asker, projectRoot: folder.url),
+            system: [SystemBlock(text: "test")], model: "claude-test", projectRoot: folder.url,
+            transcript: transcript, history: history)
+        let context = REPLContext(
+            conversation: conversation, client: claude, model: "claude-test", models: ["claude-test", "claude-other"],
+            skills: skills, projectRoot: folder.url, openLedger: openLedger,
+            estimateCost: { model, usage in model == "claude-test" ? Double(usage.inputTokens + usage.outputTokens) / 1000 : nil },
+            sessionID: transcript?.id)
+        repl = REPL(context: context, reader: reader, terminal: terminal, interrupts: interrupts)
+    }
+
+    /// The `tool_result` blocks of the history, by tool_use id.
+    func toolResults() async -> [String: ToolResult] {
+        var results: [String: ToolResult] = [:]
+        for message in await conversation.messages {
+            for case .toolResult(let result) in message.content { results[result.toolUseId] = result }
+        }
+        return results
+    }
+}
+
+/// A read-only tool that presses Ctrl-C once it runs, then waits to be cancelled.
+func slowTool(pressing interrupts: InterruptSignal) -> Tool {
+    Tool(name: "slow_tool", description: "waits", inputSchema: ["type": "object"], risk: .readOnly) { _, _ in
+        interrupts.fire()
+        try await Task.sleep(for: .seconds(3600))
+        return ToolOutput(text: "finished")
+    }
+}

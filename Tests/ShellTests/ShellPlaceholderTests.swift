@@ -1,6 +1,0 @@
-import Testing
-@testable import Shell
-
-@Suite struct ShellPlaceholderTests {
-    @Test func moduleLoads() {}
-}
