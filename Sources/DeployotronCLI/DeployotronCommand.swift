@@ -18,6 +18,7 @@ public struct DeployotronCommand: AsyncParsableCommand {
             DeployCommand.self,
             DeploymentsCommand.self,
             LogsCommand.self,
+            AnalyzeCommand.self,
             RollbackCommand.self,
             StopCommand.self,
             RestartCommand.self,
