@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what deployotron needs to build and test on Debian, skipping what is there.
-# Usage: scripts/setup.sh [--test]   (--test adds the test servers: moto_server)
+# Usage: scripts/setup.sh [--test]   (--test adds what the tests run: moto_server, pytest, pexpect, boto3)
 set -euo pipefail
 
 need_apt=()
@@ -27,5 +27,9 @@ if [ "${1:-}" = "--test" ]; then
   if ! command -v moto_server >/dev/null 2>&1 || ! python3 -c 'import flask, flask_cors' >/dev/null 2>&1; then
     echo "setup: installing moto[server] for the DynamoDB tests" >&2
     python3 -m pip install -q 'moto[server]'
+  fi
+  if ! python3 -c 'import pytest, pexpect, boto3' >/dev/null 2>&1; then
+    echo "setup: installing pytest, pexpect and boto3 for the terminal and seed-compatibility tests" >&2
+    python3 -m pip install -q pytest pexpect boto3
   fi
 fi
