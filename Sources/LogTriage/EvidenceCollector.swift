@@ -18,7 +18,6 @@ struct EvidenceCollector {
     private(set) var ring: LineRing
     private(set) var headBlocks: [ErrorBlock] = []
     private(set) var recentBlocks: [ErrorBlock] = []
-    private(set) var droppedBlocks = 0
     /// The output that led up to the first and the last few failed steps.
     private(set) var firstStepBlocks: [ErrorBlock] = []
     private(set) var lastStepBlocks: [ErrorBlock] = []
@@ -97,7 +96,6 @@ struct EvidenceCollector {
         }
         if recentBlocks.count >= limits.recentBlocks {
             recentBlocks.removeFirst()
-            droppedBlocks += 1
         }
         recentBlocks.append(block)
     }

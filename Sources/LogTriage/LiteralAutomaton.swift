@@ -106,12 +106,4 @@ struct LiteralAutomaton: Sendable {
             }
         }
     }
-
-    /// Whether any pattern occurs in `text`.
-    func contains(_ text: String) -> Bool {
-        var hit = false
-        var copy = text
-        copy.withUTF8 { scan($0) { _ in hit = true } }
-        return hit
-    }
 }

@@ -174,7 +174,7 @@ public struct LogAnalyzer: Sendable {
                                         count: cluster.count, firstLine: cluster.firstLine,
                                         sample: redactor.redact(cluster.sample))
         }
-        let signatureHits = hits.sorted { $0.value.first[0] < $1.value.first[0] }.map { index, tally in
+        let signatureHits = hits.sorted { ($0.value.first[0], $0.key) < ($1.value.first[0], $1.key) }.map { index, tally in
             let signature = catalogue.signatures[index]
             return LogAnalysis.SignatureHit(id: signature.id, title: signature.title, hint: signature.hint,
                                             category: signature.category, count: tally.count, lines: tally.lines,
