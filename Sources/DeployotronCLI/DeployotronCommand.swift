@@ -24,6 +24,7 @@ public struct DeployotronCommand: AsyncParsableCommand {
             RestartCommand.self,
             RemoveCommand.self,
             SessionsCommand.self,
+            SkillsCommand.self,
             ServeCommand.self,
             NotifyScriptCommand.self,
             ResourcesCommand.self,
