@@ -18,19 +18,32 @@ struct SkillFrontmatter: Sendable {
     var problems: [String] = []
 
     init(parsing text: String) {
-        var text = text.replacingOccurrences(of: "\r\n", with: "\n")
+        var text = text
+        if text.utf8.contains(0x0D) { text = text.replacingOccurrences(of: "\r\n", with: "\n") }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         body = text
 
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let first = lines.first, first.trimmingCharacters(in: .whitespaces) == "---" else { return }
-        guard let end = lines.dropFirst().firstIndex(where: { ["---", "..."].contains($0.trimmingCharacters(in: .whitespaces)) }) else {
+        // Only the frontmatter is walked line by line: bodies can be long.
+        let opening = Self.line(in: text, from: text.startIndex)
+        guard opening.text.trimmingCharacters(in: .whitespaces) == "---" else { return }
+        var cursor = opening.next
+        var closing: (start: String.Index, next: String.Index)?
+        while cursor < text.endIndex {
+            let line = Self.line(in: text, from: cursor)
+            let trimmed = line.text.trimmingCharacters(in: .whitespaces)
+            if trimmed == "---" || trimmed == "..." {
+                closing = (cursor, line.next)
+                break
+            }
+            cursor = line.next
+        }
+        guard let closing else {
             problems.append("the frontmatter opens with --- but never closes; read the whole file as the body")
             return
         }
         hasFrontmatter = true
-        let yaml = lines[1..<end].joined(separator: "\n")
-        body = Self.trimmingLeadingBlankLines(lines[(end + 1)...].joined(separator: "\n"))
+        let yaml = String(text[opening.next..<closing.start])
+        body = Self.trimmingLeadingBlankLines(text[closing.next...])
 
         let root: Node?
         do {
@@ -152,9 +165,19 @@ struct SkillFrontmatter: Sendable {
         }
     }
 
-    private static func trimmingLeadingBlankLines(_ text: String) -> String {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)[...]
-        while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty { lines = lines.dropFirst() }
-        return lines.joined(separator: "\n")
+    /// The line starting at `start` (without its newline) and where the next one starts.
+    private static func line(in text: String, from start: String.Index) -> (text: Substring, next: String.Index) {
+        let end = text[start...].firstIndex(of: "\n") ?? text.endIndex
+        return (text[start..<end], end == text.endIndex ? end : text.index(after: end))
+    }
+
+    private static func trimmingLeadingBlankLines(_ text: Substring) -> String {
+        var start = text.startIndex
+        while start < text.endIndex {
+            let end = text[start...].firstIndex(of: "\n") ?? text.endIndex
+            guard text[start..<end].allSatisfy({ $0 == " " || $0 == "\t" }) else { break }
+            start = end == text.endIndex ? end : text.index(after: end)
+        }
+        return String(text[start...])
     }
 }
