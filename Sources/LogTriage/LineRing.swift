@@ -35,7 +35,7 @@ struct LineRing {
     }
 
     /// Display lines keep at most this many bytes.
-    static let keptBytes = 2048
+    static let keptBytes = 1024
 
     /// The `k` most recent lines, oldest first.
     func last(_ k: Int) -> [KeptLine] {
