@@ -68,11 +68,18 @@ public enum LedgerLocation: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Chooses SQLite's sync mode: `full` (the default) or `normal` (see `SQLiteLedger.Synchronous`).
+    public static let sqliteSyncVariable = "DEPLOYOTRON_SQLITE_SYNC"
+
     /// Opens the store, creating the SQLite file when it is missing (DynamoDB tables come from `initialize`).
     public func open(environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> any LedgerStore {
         switch self {
         case .sqlite(let path):
-            return try SQLiteLedger(path: path)
+            let sync = environment[Self.sqliteSyncVariable].map { $0.lowercased() } ?? "full"
+            guard let synchronous = SQLiteLedger.Synchronous(rawValue: sync) else {
+                throw LedgerError(.invalidStoreURL, "\(Self.sqliteSyncVariable) must be full or normal, not \(sync)")
+            }
+            return try SQLiteLedger(path: path, synchronous: synchronous)
         case .dynamoDB(let table, let region):
             return try DynamoDBLedger(table: table, region: region, environment: environment)
         }

@@ -36,4 +36,16 @@ import Testing
         #expect(try await store.events(guid: "g", after: nil, limit: nil).count == 1)
         #expect(FileManager.default.fileExists(atPath: dir.path("x/ledger.sqlite")))
     }
+
+    @Test func theSQLiteSyncModeIsChosenByTheEnvironment() async throws {
+        let dir = try TemporaryDirectory()
+        let location = LedgerLocation.sqlite(path: dir.path("sync.sqlite"))
+        let store = try await location.open(environment: ["DEPLOYOTRON_SQLITE_SYNC": "normal"])
+        try await store.record(NotifyEvent(guid: "g", kind: .ack, message: "hi"), at: Date())
+        #expect(try await location.open(environment: [:]).events(guid: "g", after: nil, limit: nil).count == 1)
+        let error = await #expect(throws: LedgerError.self) {
+            _ = try await location.open(environment: ["DEPLOYOTRON_SQLITE_SYNC": "sometimes"])
+        }
+        #expect(error?.description.contains("DEPLOYOTRON_SQLITE_SYNC") == true)
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import ServiceLifecycle
 import Ledger
+import NIOCore
 import Notify
 import Testing
 

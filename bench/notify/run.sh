@@ -29,10 +29,10 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# start_server STORE: starts deployotron serve on a free loopback port; sets PORT and SERVER_PID.
+# start_server STORE [SQLITE_SYNC]: starts deployotron serve on a free loopback port; sets PORT and SERVER_PID.
 start_server() {
     PORT=$(free_port)
-    DEPLOYOTRON_STORE="$1" LOG_LEVEL=warning "$BIN" serve --host 127.0.0.1 --port "$PORT" >>"$WORK/server.log" 2>&1 &
+    DEPLOYOTRON_STORE="$1" DEPLOYOTRON_SQLITE_SYNC="${2:-full}" LOG_LEVEL=warning "$BIN" serve --host 127.0.0.1 --port "$PORT" >>"$WORK/server.log" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 1 200); do
         curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz" && return 0
@@ -75,7 +75,7 @@ wrk_run() {
     local label="$1"; shift
     local out
     out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@")
-    echo "$out" > "$WORK/wrk-$label.txt"
+    echo "$out" > "$WORK/wrk-${label//[^A-Za-z0-9]/_}.txt"
     RPS=$(echo "$out" | awk '/^Requests\/sec:/ {print $2}')
     P99=$(echo "$out" | awk '$1 == "99%" {print $2}')
     ACKED=$(echo "$out" | awk '$1 == "ACKED" {print $2}')
@@ -84,8 +84,8 @@ wrk_run() {
 }
 
 bench_store() {
-    local name="$1" store="$2"
-    start_server "$store"
+    local name="$1" store="$2" sync="${3:-full}"
+    start_server "$store" "$sync"
     wrk_run "$name GET /healthz" "http://127.0.0.1:$PORT/healthz"
     local reference="$RPS"
     BENCH_GUID="bench-$name" ACK_DIR="" wrk_run "$name POST /notify" -s bench/notify/post-resources.lua "http://127.0.0.1:$PORT"
@@ -97,6 +97,8 @@ bench_store() {
 
 echo "== deployotron serve, $CONNECTIONS connections, ${DURATION}s per run, $(nproc) cores =="
 bench_store sqlite "sqlite:$WORK/bench.sqlite"
+# The same with commits synced at checkpoints only: survives SIGKILL, not a power loss.
+bench_store sqlite-sync-normal "sqlite:$WORK/bench-normal.sqlite" normal
 
 if command -v moto_server >/dev/null 2>&1; then
     MOTO_PORT=$(free_port)
