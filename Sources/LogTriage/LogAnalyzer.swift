@@ -194,7 +194,7 @@ public struct LogAnalyzer: Sendable {
             templateCounts: miner.clusters.map(\.count),
             templateCount: miner.clusters.count
         )))
-        let keyLines = keyLines(blocks: blocks, tail: tail)
+        let keyLines = keyLines(blocks: blocks + collector.stepBlocks, tail: tail, counts: miner.clusters.map(\.count))
         return LogAnalysis(
             lineCount: totals.lines,
             byteCount: totals.bytes,
@@ -209,15 +209,18 @@ public struct LogAnalyzer: Sendable {
         )
     }
 
-    /// The strongest evidence, later lines preferred: signature lines first, then failure words.
-    private func keyLines(blocks: [ErrorBlock], tail: [KeptLine]) -> [LogAnalysis.KeyLine] {
+    /// The strongest evidence: signature lines first, then failure words on rare lines (a line
+    /// repeated hundreds of times is the build's noise), later lines preferred on ties.
+    private func keyLines(blocks: [ErrorBlock], tail: [KeptLine], counts: [Int]) -> [LogAnalysis.KeyLine] {
         var all: [Int: KeptLine] = [:]
         for block in blocks { for line in block.lines where line.score >= 3 || line.signature { all[line.number] = line } }
         for line in tail where line.score >= 3 || line.signature { all[line.number] = line }
-        let ranked = all.values.sorted { a, b in
-            if a.signature != b.signature { return a.signature }
-            return a.number > b.number
-        }
+        let scorer = ExcerptBuilder(budget: options.tokenBudget)
+        let ranked = all.values.map { ($0, scorer.weight($0, counts: counts)) }.sorted { a, b in
+            if a.0.signature != b.0.signature { return a.0.signature }
+            if a.1 != b.1 { return a.1 > b.1 }
+            return a.0.number > b.0.number
+        }.map(\.0)
         return ranked.prefix(options.keyLineLimit).sorted { $0.number < $1.number }.map {
             LogAnalysis.KeyLine(line: $0.number, text: redactor.redact(ExcerptBuilder.display($0.text, limit: 300)))
         }
