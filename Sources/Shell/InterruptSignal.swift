@@ -12,7 +12,7 @@ import Darwin
 /// `sigint()` routes SIGINT here instead of killing the process. While a line is being edited
 /// libedit turns the terminal's signal keys off, so Ctrl-C at the prompt is a key, not a signal.
 public final class InterruptSignal: Sendable {
-    private let listeners = Mutex<[Int: AsyncStream<Void>.Continuation]>([:])
+    private let handlers = Mutex<[Int: @Sendable () -> Void]>([:])
     private let nextID = Atomic<Int>(0)
     /// Kept alive for as long as SIGINT is routed here; only touched in `init`.
     private nonisolated(unsafe) let source: (any DispatchSourceSignal)?
@@ -34,20 +34,22 @@ public final class InterruptSignal: Sendable {
         InterruptSignal(routing: SIGINT)
     }
 
-    /// Interrupts from now on, until the stream is dropped. Interrupts nobody listens to are lost.
-    public func stream() -> AsyncStream<Void> {
+    /// Calls `handler` on every interrupt until `removeHandler` is called with the returned id.
+    /// Interrupts while no handler is registered are dropped.
+    public func addHandler(_ handler: @escaping @Sendable () -> Void) -> Int {
         let id = nextID.add(1, ordering: .relaxed).newValue
-        let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        continuation.onTermination = { [weak self] _ in
-            _ = self?.listeners.withLock { $0.removeValue(forKey: id) }
-        }
-        listeners.withLock { $0[id] = continuation }
-        return stream
+        handlers.withLock { $0[id] = handler }
+        return id
     }
 
-    /// Delivers one interrupt to every listener.
+    public func removeHandler(_ id: Int) {
+        _ = handlers.withLock { $0.removeValue(forKey: id) }
+    }
+
+    /// Delivers one interrupt to every handler, before returning: a turn is cancelled by the time
+    /// `fire()` returns, so nothing more of it starts.
     public func fire() {
-        let current = listeners.withLock { Array($0.values) }
-        for continuation in current { continuation.yield() }
+        let current = handlers.withLock { Array($0.values) }
+        for handler in current { handler() }
     }
 }

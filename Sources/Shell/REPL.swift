@@ -142,7 +142,6 @@ public final class REPL: Sendable {
 
     /// Runs `work` in a child task that Ctrl-C (or `cancelCurrent`) cancels.
     func runCancellable<Value: Sendable>(_ work: @escaping @Sendable () async throws -> Value) async -> Outcome<Value> {
-        let signals = interrupts.stream()
         let cancelled = CancelFlag()
         let task = Task { try await work() }
         let cancel: @Sendable () -> Void = {
@@ -150,14 +149,9 @@ public final class REPL: Sendable {
             task.cancel()
         }
         cancelRunning.withLock { $0 = cancel }
-        let watcher = Task {
-            for await _ in signals {
-                cancel()
-                return
-            }
-        }
+        let handler = interrupts.addHandler(cancel)
         let result = await task.result
-        watcher.cancel()
+        interrupts.removeHandler(handler)
         cancelRunning.withLock { $0 = nil }
         switch result {
         case .success(let value):

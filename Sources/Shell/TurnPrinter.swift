@@ -36,7 +36,7 @@ public final class TurnPrinter: Sendable {
                 out += closeToolLine(&state)
                 state.openTool = id
                 let input = summary.isEmpty ? "" : " " + style.dim(Self.oneLine(summary))
-                return style.blue("⏺") + " " + style.bold(name) + input + " … "
+                return out + style.blue("⏺") + " " + style.bold(name) + input + " … "
             case .toolProgress(let id, let message):
                 var out = ""
                 if state.openTool == id {
