@@ -36,7 +36,7 @@ struct InteractiveSession {
         if options.model == nil, let saved, !saved.summary.model.isEmpty { model = saved.summary.model }
         let claude = try? ClaudeConfiguration(environment: environment, modelFlag: model, projectDirectory: projectRoot)
 
-        let skills = SkillsCatalog.discover(projectRoot: projectRoot, home: directories.home)
+        let skills = DefaultTools.skills(projectRoot: projectRoot, environment: environment)
         let identity = try? ProjectIdentity.loadOrCreate(projectRoot: projectRoot)
         let location = try LedgerLocation.resolve(flag: options.store, environment: environment)
         let ledger = LazyLedger(location: location, environment: environment)
@@ -51,9 +51,10 @@ struct InteractiveSession {
         var client: ClaudeClient?
         if let claude {
             let asker = TerminalPermissionAsker(reader: reader, terminal: terminal) { interrupts.fire() }
-            let registry = try ToolRegistry(Self.tools(skills: skills))
+            let registry = try DefaultTools.registry(skills: skills)
             let system = Self.system(
-                projectRoot: projectRoot, projectGuid: identity?.guid ?? projectRoot.path, registry: registry, skills: skills)
+                projectRoot: projectRoot, projectGuid: identity?.guid ?? "unknown", registry: registry, skills: skills,
+                environment: environment)
             transcript = try saved?.transcript ?? store.create(projectRoot: projectRoot, model: model)
             let streaming = ClaudeClient(configuration: claude)
             client = streaming
@@ -97,18 +98,17 @@ struct InteractiveSession {
         }
     }
 
-    /// The session's tools.
-    static func tools(skills: SkillsCatalog) -> [Tool] {
-        FileTools.all + SkillTools(catalog: skills).tools
-    }
-
     /// The system prompt from the prompt library; a short fallback when the library cannot be read,
     /// so a broken install still opens a session.
-    static func system(projectRoot: URL, projectGuid: String, registry: ToolRegistry, skills: SkillsCatalog) -> [SystemBlock] {
+    static func system(
+        projectRoot: URL, projectGuid: String, registry: ToolRegistry, skills: SkillsCatalog, environment: [String: String]
+    ) -> [SystemBlock] {
         let prompt = SystemPrompt(
-            projectRoot: projectRoot, projectGuid: projectGuid, notifyURL: "http://localhost:8082",
+            projectRoot: projectRoot, projectGuid: projectGuid,
+            notifyURL: environment["DEPLOYOTRON_NOTIFY_URL"] ?? "http://127.0.0.1:8082",
             toolNames: registry.tools.map(\.name), skills: SkillsListing(skills.skills))
-        if let blocks = try? prompt.blocks(library: PromptLibrary.standard(projectRoot: projectRoot)) { return blocks }
+        let library = PromptLibrary.standard(projectRoot: projectRoot, layout: InstallLayout.current(environment: environment))
+        if let blocks = try? prompt.blocks(library: library) { return blocks }
         return [SystemBlock(text: "You are deployotron, a deploy assistant working in the project at \(projectRoot.path). Use the tools to inspect and deploy it.")]
     }
 
