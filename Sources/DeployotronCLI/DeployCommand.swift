@@ -39,15 +39,15 @@ struct DeployCommand: AsyncParsableCommand {
     var store: String?
 
     func validate() throws {
+        guard target == .local else {
+            throw ValidationError("--target \(target.rawValue) is not available yet; use --target local")
+        }
         for pair in environment where !pair.contains("=") || pair.hasPrefix("=") {
             throw ValidationError("--env \(pair) is not KEY=VALUE")
         }
     }
 
     func run() async throws {
-        guard target == .local else {
-            throw ValidationError("--target \(target.rawValue) is not available yet; use --target local")
-        }
         let variables = Dictionary(environment.map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
