@@ -75,43 +75,56 @@ public final class SQLiteLedger: LedgerStore {
 
     private static func write(_ batch: [PendingEvent], to writer: any DatabaseWriter) async -> [Result<StoredEvent, any Error>] {
         do {
-            return try await writer.write { db in
-                var results: [Result<StoredEvent, any Error>] = []
-                results.reserveCapacity(batch.count)
-                // Each project's resources are read and merged once per batch, and written once at its end.
-                var merged: [String: (resources: [String: JSONValue], updatedAt: Date)] = [:]
-                for pending in batch {
-                    // A savepoint per event: one bad event fails alone, not its whole batch.
-                    var stored: StoredEvent?
-                    do {
-                        try db.inSavepoint {
-                            stored = try appendEvent(pending.event, at: pending.date, db: db)
-                            return .commit
-                        }
-                        results.append(.success(stored!))
-                    } catch {
-                        results.append(.failure(ledgerError(error, doing: "record an event for \(pending.event.guid)")))
-                        continue
-                    }
-                    guard pending.event.kind == .resources, let data = pending.event.data else { continue }
-                    var entry = try merged[pending.event.guid] ?? (try storedResources(guid: pending.event.guid, db: db), pending.date)
-                    entry.resources.merge(data) { _, new in new }
-                    entry.updatedAt = pending.date
-                    merged[pending.event.guid] = entry
-                }
-                for (guid, entry) in merged {
-                    let time = entry.updatedAt.timeIntervalSince1970
-                    try db.cachedStatement(sql: """
-                        INSERT INTO resource (guid, awsResources, createdAt, updatedAt) VALUES (?, ?, ?, ?)
-                        ON CONFLICT(guid) DO UPDATE SET awsResources = excluded.awsResources, updatedAt = excluded.updatedAt
-                        """).execute(arguments: [guid, JSONValue.object(entry.resources).storageText(), time, time])
-                }
-                return results
-            }
+            // The common case: every event goes in, one transaction, no savepoints to prepare.
+            return try await writer.write { db in try apply(batch, db: db, isolated: false) }
+        } catch {
+            guard batch.count > 1 else { return [.failure(ledgerError(error, doing: "record an event for \(batch[0].event.guid)"))] }
+        }
+        do {
+            // Something failed and the transaction rolled back: again, each event in a savepoint,
+            // so the bad one fails alone.
+            return try await writer.write { db in try apply(batch, db: db, isolated: true) }
         } catch {
             let failure = ledgerError(error, doing: "record \(batch.count) event(s)")
             return batch.map { _ in .failure(failure) }
         }
+    }
+
+    private static func apply(_ batch: [PendingEvent], db: Database, isolated: Bool) throws -> [Result<StoredEvent, any Error>] {
+        var results: [Result<StoredEvent, any Error>] = []
+        results.reserveCapacity(batch.count)
+        // Each project's resources are read and merged once per batch, and written once at its end.
+        var merged: [String: (resources: [String: JSONValue], updatedAt: Date)] = [:]
+        for pending in batch {
+            if isolated {
+                var stored: StoredEvent?
+                do {
+                    try db.inSavepoint {
+                        stored = try appendEvent(pending.event, at: pending.date, db: db)
+                        return .commit
+                    }
+                    results.append(.success(stored!))
+                } catch {
+                    results.append(.failure(ledgerError(error, doing: "record an event for \(pending.event.guid)")))
+                    continue
+                }
+            } else {
+                results.append(.success(try appendEvent(pending.event, at: pending.date, db: db)))
+            }
+            guard pending.event.kind == .resources, let data = pending.event.data else { continue }
+            var entry = try merged[pending.event.guid] ?? (try storedResources(guid: pending.event.guid, db: db), pending.date)
+            entry.resources.merge(data) { _, new in new }
+            entry.updatedAt = pending.date
+            merged[pending.event.guid] = entry
+        }
+        for (guid, entry) in merged {
+            let time = entry.updatedAt.timeIntervalSince1970
+            try db.cachedStatement(sql: """
+                INSERT INTO resource (guid, awsResources, createdAt, updatedAt) VALUES (?, ?, ?, ?)
+                ON CONFLICT(guid) DO UPDATE SET awsResources = excluded.awsResources, updatedAt = excluded.updatedAt
+                """).execute(arguments: [guid, JSONValue.object(entry.resources).storageText(), time, time])
+        }
+        return results
     }
 
     private static func storedResources(guid: String, db: Database) throws -> [String: JSONValue] {
