@@ -13,6 +13,10 @@ public actor Conversation {
     /// Usage of every response since the conversation began (or was resumed with its usage).
     public private(set) var sessionUsage: Usage
     public private(set) var model: String
+    /// The session's estimated cost in US dollars, each response priced for the model that produced it
+    /// (see `Pricing`); usage restored with a resumed session is priced for the current model.
+    public var estimatedCost: Double { accounting.estimatedCost }
+    var accounting = SessionUsage()
     /// Every tool call of the session, in order: one-shot mode reports them even when a turn fails.
     public private(set) var sessionToolCalls: [ToolCallRecord] = []
     /// The last transcript write that failed; the conversation goes on without it.
@@ -58,6 +62,7 @@ public actor Conversation {
         self.transcript = transcript
         self.messages = HistoryRepair.repaired(history)
         self.sessionUsage = usage
+        if usage != Usage() { accounting.add(usage, model: model) }
         self.outputLimit = outputLimit
         self.clock = clock
         self.now = now
@@ -105,6 +110,7 @@ public actor Conversation {
             }
             usage += response.usage
             sessionUsage += response.usage
+            accounting.add(response.usage, model: response.model.isEmpty ? model : response.model)
             onEvent(.responseFinished(stopReason: response.stopReason, usage: response.usage))
             if !response.content.isEmpty {
                 messages.append(response.message)

@@ -85,7 +85,7 @@ struct OneShot {
         }
         let calls = await conversation.sessionToolCalls
         let sessionUsage = await conversation.sessionUsage
-        let cost = Pricing.forModel(configuration.model).cost(of: sessionUsage)
+        let cost = await conversation.estimatedCost
 
         switch (options.outputFormat, outcome) {
         case (.text, .success(let result)):

@@ -75,6 +75,8 @@ import Testing
         #expect(result.usage == Usage(inputTokens: 20, outputTokens: 10))
         #expect(await chat.sessionUsage == Usage(inputTokens: 20, outputTokens: 10))
         #expect(events.started == ["echo", "echo"])
+        #expect(await chat.estimatedCost == Pricing.forModel("claude-test").cost(of: Usage(inputTokens: 20, outputTokens: 10)))
+        #expect(await chat.estimatedCost > 0)
 
         let requests = client.requests
         #expect(requests.count == 2)

@@ -14,9 +14,10 @@ cd "$(dirname "$0")/../.."
 TURNS="${1:-50}"
 
 echo "== start-up: deployotron --version vs true"
-swift build --product deployotron -c release >/dev/null 2>&1 || swift build --product deployotron >/dev/null
-BIN="$(swift build --product deployotron -c release --show-bin-path 2>/dev/null)/deployotron"
-[ -x "$BIN" ] || BIN="$(swift build --show-bin-path)/deployotron"
+# CONFIG=debug measures the debug binary (no release build, which takes long on a small machine).
+CONFIG="${CONFIG:-release}"
+swift build --product deployotron -c "$CONFIG" >/dev/null
+BIN="$(swift build -c "$CONFIG" --show-bin-path)/deployotron"
 echo "binary: $BIN"
 if command -v hyperfine >/dev/null; then
     JSON="$(mktemp)"
