@@ -167,10 +167,18 @@ def world():
     api.stop()
 
 
+def prompt(child, text="> "):
+    """Waits for a prompt. libedit shows it a moment before it switches the terminal to its own
+    mode; a key arriving in that moment (a ^D, a ^C) is eaten by the terminal driver, so wait a
+    little, as a person would, before typing."""
+    child.expect_exact(text)
+    time.sleep(0.1)
+
+
 def spawn(world, *args):
     child = pexpect.spawn(BINARY, list(args), cwd=world["project"], env=world["env"],
                           encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 160))
-    child.expect_exact("> ")
+    prompt(child)
     return child
 
 
@@ -186,7 +194,7 @@ def test_a_session_on_a_real_terminal(world):
     child = spawn(world)
     child.sendline("hello there")
     child.expect_exact("Hello from the fake server.")
-    child.expect_exact("> ")
+    prompt(child)
 
     # Ctrl-C during a slow stream cancels the turn; the prompt comes back and the process lives.
     api.enqueue(slow_answer("Starting a slow answer"))
@@ -194,17 +202,17 @@ def test_a_session_on_a_real_terminal(world):
     child.expect_exact("Starting a slow answer")
     child.sendcontrol("c")
     child.expect_exact("Cancelled")
-    child.expect_exact("> ")
+    prompt(child)
     assert child.isalive()
 
     # A tool that changes something asks first; "y" lets it run.
     api.enqueue(tool_use_answer("toolu_pty", "write_file", {"path": "notes.txt", "content": "written by the test\n"}),
                 text_answer(["The file is written."]))
     child.sendline("write notes.txt")
-    child.expect_exact("Allow?")
+    prompt(child, "Allow?")
     child.sendline("y")
     child.expect_exact("The file is written.")
-    child.expect_exact("> ")
+    prompt(child)
     with open(os.path.join(world["project"], "notes.txt")) as f:
         assert f.read() == "written by the test\n"
 
@@ -233,7 +241,7 @@ def test_a_session_on_a_real_terminal(world):
     child = spawn(world, "--continue")
     child.sendline("where were we?")
     child.expect_exact("Welcome back.")
-    child.expect_exact("> ")
+    prompt(child)
     child.sendcontrol("d")
     child.expect(pexpect.EOF)
     child.close()
@@ -250,13 +258,13 @@ def test_without_an_api_key_the_repl_opens_and_says_how(world):
     assert "ANTHROPIC_API_KEY" in child.before
     child.sendline("/help")
     child.expect_exact("/compact")
-    child.expect_exact("> ")
+    prompt(child)
     child.sendline("/modle")
     child.expect_exact("Did you mean /model?")
-    child.expect_exact("> ")
+    prompt(child)
     # Ctrl-C twice on an empty line exits.
     child.sendcontrol("c")
-    child.expect_exact("> ")
+    prompt(child)
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
     child.close()
