@@ -149,7 +149,10 @@ public enum FileTools {
             let data = Data((input["content"]?.stringValue ?? "").utf8)
             do {
                 try FileManager.default.createDirectory(at: target.url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                // Replaced atomically; an existing file keeps its mode (an executable script stays executable).
+                let mode = existed ? (try? FileManager.default.attributesOfItem(atPath: target.url.path))?[.posixPermissions] : nil
                 try data.write(to: target.url, options: .atomic)
+                if let mode { try? FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: target.url.path) }
             } catch {
                 return .error("could not write '\(target.relative)': \(error.localizedDescription)")
             }

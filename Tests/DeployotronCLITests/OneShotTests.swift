@@ -130,4 +130,21 @@ import TestSupport
         #expect(outcome.stderr.split(separator: "\n").count == 1)
         #expect(outcome.stdout.isEmpty)
     }
+
+    @Test func continueResumesTheLastSessionOfTheProject() async throws {
+        let sandbox = try OneShotProcess.Sandbox()
+        try await FakeMessagesServer.with([.sse(FakeStream.text("first answer")), .sse(FakeStream.text("second answer"))]) { server in
+            let first = try await OneShotProcess.run(["-p", "remember the word zebra"], in: sandbox, baseURL: server.baseURL)
+            #expect(first.status == 0, "stderr: \(first.stderr)")
+            let second = try await OneShotProcess.run(["-p", "which word?", "--continue"], in: sandbox, baseURL: server.baseURL)
+            #expect(second.status == 0, "stderr: \(second.stderr)")
+            #expect(second.stdout == "second answer\n")
+
+            let messages = try #require(await server.requests().last?.body?["messages"]?.arrayValue)
+            #expect(messages.count == 3)
+            #expect(messages.first?["content"]?.arrayValue?.first?["text"] == "remember the word zebra")
+            #expect(messages[1]["content"]?.arrayValue?.first?["text"] == "first answer")
+            #expect(sandbox.sessionFiles.count == 1)
+        }
+    }
 }
