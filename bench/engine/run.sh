@@ -42,4 +42,4 @@ fi
 echo
 echo "== per-turn client overhead ($TURNS tool turns)"
 DEPLOYOTRON_BENCH=1 DEPLOYOTRON_BENCH_TURNS="$TURNS" DEPLOYOTRON_TARGETS=Agent \
-    swift test --scratch-path .build-engine --filter TurnOverheadBenchmark 2>&1 | grep -E "per-turn|reference|ratio|error"
+    swift test --scratch-path .build-engine --filter TurnOverheadBenchmark 2>&1 | grep -E "^(per-turn|reference|ratio)|error:"
