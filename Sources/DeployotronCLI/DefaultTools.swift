@@ -1,12 +1,19 @@
 import Agent
+import Deploy
+import DeployTools
 import Foundation
+import Ledger
 import Locations
 
-/// The tools a session gives Claude: the project's files and the skills for now; deployotron's
-/// deploy services join them as they are written.
+/// The tools a session gives Claude, the same in the REPL and in one-shot mode: the project's files,
+/// the skills, and deployotron's deploy services (detection, generators, local deploys, history,
+/// rollback, logs, log triage, reported resources).
 enum DefaultTools {
-    static func registry(skills: SkillsCatalog) throws -> ToolRegistry {
-        try ToolRegistry(FileTools.all + SkillTools(catalog: skills).tools)
+    static func registry(skills: SkillsCatalog, ledger: LazyLedger, projectGuid: String?, environment: [String: String]) throws -> ToolRegistry {
+        let deploy = DeployToolset(
+            service: DeployService.local(store: ledger, environment: environment),
+            resources: ledger, projectGuid: projectGuid)
+        return try ToolRegistry(FileTools.all + SkillTools(catalog: skills).tools + deploy.tools)
     }
 
     /// The skills of the project: bundled, the user's and the project's own.

@@ -38,7 +38,7 @@ struct InteractiveSession {
 
         let skills = DefaultTools.skills(projectRoot: projectRoot, environment: environment)
         let identity = try? ProjectIdentity.loadOrCreate(projectRoot: projectRoot)
-        let location = try LedgerLocation.resolve(flag: options.store, environment: environment)
+        let location = try LedgerLocation.resolve(flag: nil, environment: environment)
         let ledger = LazyLedger(location: location, environment: environment)
         let interrupts = InterruptSignal.sigint()
         let completer = SlashCommandCompleter(models: Self.knownModels) { skills.skills.map(\.name) }
@@ -51,7 +51,7 @@ struct InteractiveSession {
         var client: ClaudeClient?
         if let claude {
             let asker = TerminalPermissionAsker(reader: reader, terminal: terminal) { interrupts.fire() }
-            let registry = try DefaultTools.registry(skills: skills)
+            let registry = try DefaultTools.registry(skills: skills, ledger: ledger, projectGuid: identity?.guid, environment: environment)
             let system = Self.system(
                 projectRoot: projectRoot, projectGuid: identity?.guid ?? "unknown", registry: registry, skills: skills,
                 environment: environment)

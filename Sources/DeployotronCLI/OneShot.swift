@@ -3,6 +3,7 @@ import ArgumentParser
 import Claude
 import Foundation
 import JSON
+import Ledger
 import Locations
 
 /// One-shot mode: `deployotron -p PROMPT` runs the conversation to its end and prints the answer.
@@ -28,10 +29,18 @@ struct OneShot {
         }
 
         let skills = DefaultTools.skills(projectRoot: projectRoot, environment: environment)
-        let registry = try DefaultTools.registry(skills: skills)
+        let projectGuid = try? ProjectIdentity.loadOrCreate(projectRoot: projectRoot).guid
+        let ledger: LazyLedger
+        do {
+            ledger = LazyLedger(location: try LedgerLocation.resolve(flag: nil, environment: environment), environment: environment)
+        } catch {
+            Self.printError("\(error)")
+            throw ExitCode.failure
+        }
+        let registry = try DefaultTools.registry(skills: skills, ledger: ledger, projectGuid: projectGuid, environment: environment)
         let system: [SystemBlock]
         do {
-            let guid = (try? ProjectIdentity.loadOrCreate(projectRoot: projectRoot).guid) ?? "unknown"
+            let guid = projectGuid ?? "unknown"
             let prompt = SystemPrompt(
                 projectRoot: projectRoot, projectGuid: guid,
                 notifyURL: environment["DEPLOYOTRON_NOTIFY_URL"] ?? "http://127.0.0.1:8082",

@@ -23,9 +23,6 @@ public struct SessionOptions: ParsableArguments, Sendable {
     @Option(name: .customLong("resume"), help: "Resume the session with this id.")
     public var resumeID: String?
 
-    @Option(help: "The ledger: sqlite:PATH or dynamodb:TABLE[?region=R] (default: DEPLOYOTRON_STORE, then SQLite in XDG_DATA_HOME).")
-    public var store: String?
-
     public init() {}
 
     public enum OutputFormat: String, ExpressibleByArgument, Sendable {

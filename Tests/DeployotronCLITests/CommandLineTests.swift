@@ -1,0 +1,34 @@
+import ArgumentParser
+import Testing
+@testable import DeployotronCLI
+
+/// How argument lines parse: options reach the command that declares them.
+@Suite struct CommandLineTests {
+    @Test func storeOptionReachesTheSubcommand() throws {
+        let initCommand = try #require(try DeployotronCommand.parseAsRoot(["store", "init", "--store", "sqlite:/tmp/x.sqlite"]) as? StoreCommand.Init)
+        #expect(initCommand.store == "sqlite:/tmp/x.sqlite")
+        let serve = try #require(try DeployotronCommand.parseAsRoot(["serve", "--store", "dynamodb:tbl?region=eu-west-1"]) as? ServeCommand)
+        #expect(serve.store == "dynamodb:tbl?region=eu-west-1")
+        let deploy = try #require(try DeployotronCommand.parseAsRoot(["deploy", "--store", "sqlite:/tmp/y.sqlite"]) as? DeployCommand)
+        #expect(deploy.store == "sqlite:/tmp/y.sqlite")
+    }
+
+    @Test func everySubcommandHasHelp() throws {
+        let names = DeployotronCommand.configuration.subcommands.map { $0.configuration.commandName ?? "" }
+        for name in ["detect", "dockerfile", "compose", "deploy", "deployments", "logs", "analyze", "rollback", "stop",
+                     "restart", "remove", "sessions", "skills", "serve", "notify-script", "resources", "store"] {
+            #expect(names.contains(name), "missing subcommand \(name)")
+        }
+        for command in DeployotronCommand.configuration.subcommands {
+            #expect(!command.configuration.abstract.isEmpty, "\(command.configuration.commandName ?? "?") has no abstract")
+        }
+    }
+
+    @Test func oneShotOptionsParse() throws {
+        let root = try #require(try DeployotronCommand.parseAsRoot(["-p", "deploy it", "--allow", "write_file", "--allow", "deploy_local", "--output-format", "json"]) as? DeployotronCommand)
+        #expect(root.session.prompt == "deploy it")
+        #expect(root.session.allowedTools == ["write_file", "deploy_local"])
+        #expect(root.session.outputFormat == .json)
+        #expect(throws: (any Error).self) { try DeployotronCommand.parseAsRoot(["--output-format", "yaml"]) }
+    }
+}

@@ -1,6 +1,0 @@
-import Testing
-@testable import DeployotronCLI
-
-@Suite struct DeployotronCLIPlaceholderTests {
-    @Test func moduleLoads() {}
-}
