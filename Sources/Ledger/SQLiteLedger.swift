@@ -35,6 +35,11 @@ public final class SQLiteLedger: LedgerStore {
         } catch {
             throw LedgerError(.unavailable, "cannot create the folder \(directory.path) for the ledger: \(error.localizedDescription)")
         }
+        // The ledger keeps log excerpts and project records: readable by the user alone. SQLite gives
+        // its -wal and -shm files the database file's mode, so creating it 0600 covers all three.
+        if !FileManager.default.fileExists(atPath: path) {
+            FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        }
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in

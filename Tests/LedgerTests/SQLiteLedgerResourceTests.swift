@@ -22,6 +22,16 @@ import Testing
         #expect(record.updatedAt == t1)
     }
 
+    @Test func theDatabaseAndItsJournalAreReadableByTheUserAlone() async throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try SQLiteLedger(path: dir.path("ledger.sqlite"))
+        try await ledger.record(NotifyEvent(guid: "g1", kind: .status, message: "building"), at: t0)
+        for name in ["ledger.sqlite", "ledger.sqlite-wal"] {
+            let mode = try FileManager.default.attributesOfItem(atPath: dir.path(name))[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(name) has mode \(String(mode ?? 0, radix: 8))")
+        }
+    }
+
     @Test func anUnregisteredGuidIsRecordedUnderUnknownAndUnnamed() async throws {
         let dir = try TemporaryDirectory()
         let ledger = try SQLiteLedger(path: dir.path("ledger.sqlite"))
