@@ -107,37 +107,26 @@ extension REPL {
         terminal.line("Conversation cleared; Claude starts afresh (the transcript keeps what came before).")
     }
 
+    /// The same report as `deployotron skills` and `deployotron skills show NAME`.
     func skills(_ name: String?) {
-        let style = terminal.style
-        let skills = context.skills.skills
         guard let name else {
-            if skills.isEmpty {
-                terminal.line("No skills found.")
-            } else {
-                terminal.line(style.bold("Skills") + style.dim(" (/skills NAME for one)"))
-                for skill in skills.sorted(by: { $0.name < $1.name }) {
-                    terminal.line("  " + style.bold(skill.name) + "  " + TurnPrinter.oneLine(skill.description))
-                }
-            }
-            for problem in context.skills.problems {
-                terminal.line(style.yellow("  ! ") + TurnPrinter.oneLine(problem))
-            }
+            print(SkillsReport.list(context.skills))
             return
         }
         guard let skill = context.skills.skill(named: name) else {
-            let nearest = skills.map { ($0.name, EditDistance.between(name, $0.name)) }.min { $0.1 < $1.1 }
+            let nearest = context.skills.skills.map { ($0.name, EditDistance.between(name, $0.name)) }.min { $0.1 < $1.1 }
             let hint = nearest.flatMap { $0.1 <= 3 ? " Did you mean \($0.0)?" : nil } ?? " /skills lists them."
             terminal.error("there is no skill \(name).\(hint)")
             return
         }
-        terminal.line(style.bold(skill.name) + style.dim("  \(skill.folder.path)"))
-        terminal.line(skill.description)
-        if !skill.allowedTools.isEmpty {
-            terminal.line(style.dim("Tools: " + skill.allowedTools.joined(separator: ", ")))
-        }
-        for problem in skill.problems {
-            terminal.line(style.yellow("! ") + TurnPrinter.oneLine(problem))
-        }
+        print(SkillsReport.show(skill))
+    }
+
+    /// Prints a report's lines, without the blank line its final newline would make.
+    private func print(_ report: String) {
+        var lines = report.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        for line in lines { terminal.line(line) }
     }
 
     /// The ledger's ids of this project: its guid, and its folder's absolute path (what the deploy

@@ -57,7 +57,8 @@ import Testing
             skills: SkillsCatalog(skills: [skill]), folder: folder)
         await harness.repl.run()
         let output = harness.output.value
-        #expect(output.contains("deploy-node  Deploys a Node app with docker."))
+        #expect(output.contains("deploy-node  [bundled]"))
+        #expect(output.contains("  Deploys a Node app with docker."))
         #expect(output.contains("Did you mean deploy-node?"))
     }
 
