@@ -1,6 +1,5 @@
 import ArgumentParser
 import Deploy
-import Foundation
 
 /// `deployotron restart ID`.
 struct RestartCommand: AsyncParsableCommand {
@@ -9,17 +8,9 @@ struct RestartCommand: AsyncParsableCommand {
         abstract: "Start a stopped deployment again, or restart a running one, and wait until it is healthy."
     )
 
-    @Argument(help: "The deployment id, or its first 8 characters.")
-    var deployment: String
-
-    @Flag(help: "Print the deployment as JSON.")
-    var json = false
-
-    @Option(help: "The ledger: sqlite:PATH or dynamodb:TABLE[?region=R].")
-    var store: String?
+    @OptionGroup var arguments: DeploymentArguments
 
     func run() async throws {
-        let summary = try await DeployCommand.service(store: store).restart(DeploymentReference(deploymentId: deployment))
-        print(json ? try DeployJSON.string(summary) : "\(summary.id.prefix(8)) is \(summary.status).")
+        try await arguments.run { try await $0.restart($1) }
     }
 }

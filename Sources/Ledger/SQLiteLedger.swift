@@ -38,7 +38,7 @@ public final class SQLiteLedger: LedgerStore {
         // The ledger keeps log excerpts and project records: readable by the user alone. SQLite gives
         // its -wal and -shm files the database file's mode, so creating it 0600 covers all three.
         if !FileManager.default.fileExists(atPath: path) {
-            FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+            _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
         }
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)

@@ -11,6 +11,11 @@ import Testing
         #expect(serve.store == "dynamodb:tbl?region=eu-west-1")
         let deploy = try #require(try DeployotronCommand.parseAsRoot(["deploy", "--store", "sqlite:/tmp/y.sqlite"]) as? DeployCommand)
         #expect(deploy.store == "sqlite:/tmp/y.sqlite")
+        let stop = try #require(try DeployotronCommand.parseAsRoot(["stop", "4bd0ed9b", "--json", "--store", "sqlite:/tmp/z.sqlite"]) as? StopCommand)
+        #expect(stop.arguments.deployment == "4bd0ed9b")
+        #expect(stop.arguments.json)
+        #expect(stop.arguments.store == "sqlite:/tmp/z.sqlite")
+        #expect(throws: (any Error).self) { try DeployotronCommand.parseAsRoot(["remove"]) }
     }
 
     @Test func everySubcommandHasHelp() throws {
