@@ -30,6 +30,9 @@ public actor Conversation {
     let client: any MessagesStreaming
     let permissions: PermissionPolicy
     let outputLimit: ToolOutputLimit
+    /// Applied to every tool result before it joins the history, the transcript or a request:
+    /// a tool that reads a `.env` must not hand its keys to Claude.
+    let redact: @Sendable (String) -> String
     let clock: any Clock<Duration>
     let now: @Sendable () -> Date
     var turnRunning = false
@@ -49,6 +52,7 @@ public actor Conversation {
         history: [Message] = [],
         usage: Usage = Usage(),
         outputLimit: ToolOutputLimit = ToolOutputLimit(),
+        redact: @escaping @Sendable (String) -> String = { $0 },
         clock: any Clock<Duration> = ContinuousClock(),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
@@ -64,6 +68,7 @@ public actor Conversation {
         self.sessionUsage = usage
         if usage != Usage() { accounting.add(usage, model: model) }
         self.outputLimit = outputLimit
+        self.redact = redact
         self.clock = clock
         self.now = now
     }
@@ -168,7 +173,7 @@ public actor Conversation {
     /// Runs one call and always returns its result: a failure of any kind becomes an `is_error` result.
     func runTool(_ use: ToolUse, truncated: Bool, onEvent: @escaping @Sendable (AgentEvent) -> Void) async -> (ToolResult, ToolCallRecord) {
         func answer(_ text: String, isError: Bool) -> (ToolResult, ToolCallRecord) {
-            (ToolResult(toolUseId: use.id, content: outputLimit.bound(text), isError: isError),
+            (ToolResult(toolUseId: use.id, content: outputLimit.bound(redact(text)), isError: isError),
              ToolCallRecord(name: use.name, input: use.input, isError: isError))
         }
 

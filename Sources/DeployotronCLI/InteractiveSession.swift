@@ -62,7 +62,7 @@ struct InteractiveSession {
                 client: streaming, registry: registry,
                 permissions: .interactive(asker: asker, projectRoot: projectRoot),
                 system: system, model: model, projectRoot: projectRoot, transcript: transcript,
-                history: saved?.messages ?? [], usage: saved?.usage ?? Usage())
+                history: saved?.messages ?? [], usage: saved?.usage ?? Usage(), redact: DefaultTools.redact)
         }
 
         let context = REPLContext(

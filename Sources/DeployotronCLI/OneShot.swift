@@ -84,7 +84,8 @@ struct OneShot {
         let conversation = Conversation(
             client: ClaudeClient(configuration: configuration), registry: registry,
             permissions: .oneShot(allowed: options.allowedTools, allowAll: options.allowAll), system: system,
-            model: configuration.model, projectRoot: projectRoot, transcript: transcript, history: history, usage: usage)
+            model: configuration.model, projectRoot: projectRoot, transcript: transcript, history: history, usage: usage,
+            redact: DefaultTools.redact)
 
         let outcome: Result<TurnResult, any Error>
         do {

@@ -104,6 +104,25 @@ import TestSupport
         }
     }
 
+    @Test func secretsInAReadFileNeverReachClaudeOrTheTranscript() async throws {
+        let sandbox = try OneShotProcess.Sandbox()
+        let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+        try sandbox.write("DATABASE_HOST=db\nAWS_SECRET_ACCESS_KEY=\(secret)\nSTRIPE_API_KEY=sk_live_51Habcdefghijklmnop\n", to: ".env")
+        try await FakeMessagesServer.with([
+            .sse(FakeStream.toolUse(id: "toolu_env", name: "read_file", input: ["path": ".env"])),
+            .sse(FakeStream.text("The app needs a database host.")),
+        ]) { server in
+            let outcome = try await OneShotProcess.run(["-p", "what does .env configure?"], in: sandbox, baseURL: server.baseURL)
+            #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+            let sent = try #require(await server.requests().last?.bodyText)
+            #expect(sent.contains("DATABASE_HOST=db"), "the harmless lines still reach Claude")
+            #expect(!sent.contains(secret))
+            #expect(!sent.contains("sk_live_51Habcdefghijklmnop"))
+            let transcript = try String(contentsOf: try #require(sandbox.sessionFiles.first), encoding: .utf8)
+            #expect(!transcript.contains(secret))
+        }
+    }
+
     @Test func writeFileIsRefusedUnlessAllowed() async throws {
         let sandbox = try OneShotProcess.Sandbox()
         let write = FakeStream.toolUse(id: "toolu_w", name: "write_file", input: ["path": "notes.txt", "content": "written"])
