@@ -27,8 +27,7 @@ struct ResourcesCommand: AsyncParsableCommand {
         let ledger = try await LedgerLocation.resolve(flag: store, environment: environment).open(environment: environment)
         if let guid {
             guard let record = try await ledger.resources(guid: guid) else {
-                FileHandle.standardError.write(Data("deployotron: no resources recorded for project \(guid); a build agent reports them with `notify.sh resources '{...}'`\n".utf8))
-                throw ExitCode(1)
+                throw CommandError("no resources recorded for project \(guid); a build agent reports them with `notify.sh resources '{...}'`")
             }
             print(json ? JSONValue.object(["resources": record.jsonValue]).encodedString() : Self.render(record), terminator: json ? "\n" : "")
             return

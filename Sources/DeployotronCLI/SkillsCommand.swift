@@ -40,7 +40,7 @@ struct SkillsCommand: ParsableCommand {
             let catalog = SkillsCommand.catalog()
             guard let skill = catalog.skill(named: name) else {
                 let names = catalog.skills.map(\.name)
-                throw ValidationError("no skill named '\(name)'" + (names.isEmpty ? "; no skills are installed" : "; the skills are: \(names.joined(separator: ", "))"))
+                throw CommandError("no skill named '\(name)'" + (names.isEmpty ? "; no skills are installed" : "; the skills are: \(names.joined(separator: ", "))"))
             }
             print(SkillsReport.show(skill), terminator: "")
         }

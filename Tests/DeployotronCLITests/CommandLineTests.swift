@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Testing
 @testable import DeployotronCLI
 
@@ -35,5 +36,16 @@ import Testing
         #expect(root.session.allowedTools == ["write_file", "deploy_local"])
         #expect(root.session.outputFormat == .json)
         #expect(throws: (any Error).self) { try DeployotronCommand.parseAsRoot(["--output-format", "yaml"]) }
+    }
+
+    @Test func aFailureThatIsNotAnArgumentMistakeIsOneLineWithoutUsage() async throws {
+        let sandbox = try OneShotProcess.Sandbox()
+        for arguments in [["skills", "show", "no-such-skill"], ["resources", "no-such-guid"]] {
+            let outcome = try await OneShotProcess.run(arguments, in: sandbox, baseURL: nil, apiKey: nil)
+            #expect(outcome.status == 1, "\(arguments): \(outcome.stderr)")
+            let lines = outcome.stderr.split(separator: "\n")
+            #expect(lines.count == 1, "\(arguments): \(outcome.stderr)")
+            #expect(lines.first?.hasPrefix("Error: ") == true)
+        }
     }
 }
