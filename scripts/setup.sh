@@ -1,18 +1,26 @@
 #!/usr/bin/env bash
 # Installs what deployotron needs to build and test on Debian, skipping what is there.
-# Usage: scripts/setup.sh [--test]   (--test adds what the tests run: moto_server, pytest, pexpect, boto3)
+# Usage: scripts/setup.sh [--test]   (--test adds what the tests run: moto, pytest, pexpect, boto3)
 set -euo pipefail
 
-need_apt=()
-for pkg in libedit-dev libsqlite3-dev pkg-config curl; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
-done
-if ((${#need_apt[@]})); then
-  echo "setup: installing ${need_apt[*]}" >&2
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
-fi
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+apt_updated=""
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  ((${#missing[@]})) || return 0
+  echo "setup: installing ${missing[*]}" >&2
+  [ -n "$apt_updated" ] || { $SUDO apt-get update -qq; apt_updated=1; }
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# pip into whichever python3 is first on PATH; Debian's own python refuses a plain install
+# (PEP 668), so fall back to --break-system-packages there.
+pip_install() {
+  python3 -m pip install -q "$@" 2>/dev/null || python3 -m pip install -q --break-system-packages "$@"
+}
+
+apt_install libedit-dev libsqlite3-dev pkg-config curl
 
 if ! command -v swift >/dev/null 2>&1; then
   if [ -x /opt/swift/usr/bin/swift ]; then
@@ -24,12 +32,10 @@ if ! command -v swift >/dev/null 2>&1; then
 fi
 
 if [ "${1:-}" = "--test" ]; then
-  if ! command -v moto_server >/dev/null 2>&1 || ! python3 -c 'import flask, flask_cors' >/dev/null 2>&1; then
-    echo "setup: installing moto[server] for the DynamoDB tests" >&2
-    python3 -m pip install -q 'moto[server]'
-  fi
-  if ! python3 -c 'import pytest, pexpect, boto3' >/dev/null 2>&1; then
-    echo "setup: installing pytest, pexpect and boto3 for the terminal and seed-compatibility tests" >&2
-    python3 -m pip install -q pytest pexpect boto3
+  command -v python3 >/dev/null 2>&1 || apt_install python3
+  if ! python3 -c 'import moto.moto_server.werkzeug_app, flask, flask_cors, pytest, pexpect, boto3' >/dev/null 2>&1; then
+    python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+    echo "setup: installing moto[server], pytest, pexpect and boto3 for the tests" >&2
+    pip_install 'moto[server]' pytest pexpect boto3
   fi
 fi
