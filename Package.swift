@@ -41,7 +41,7 @@ let modules: [Module] = [
     // Conversation loop, tool registry and permissions, skills, prompts, transcripts.
     Module(name: "Agent", dependencies: ["Claude", "Locations"], external: [mustache, yams], testDependencies: ["TestSupport"]),
     // SigV4, credentials, small AWS service clients.
-    Module(name: "AWS", dependencies: ["JSON"], external: [ahc, crypto, nioCore, nioHTTP1, logging], testExternal: [hummingbird]),
+    Module(name: "AWS", dependencies: ["JSON"], external: [ahc, crypto, nioCore, nioHTTP1, logging], testDependencies: ["TestSupport"], testExternal: [hummingbird]),
     // Projects, resources, events, deployments, port allocations: SQLite or DynamoDB.
     Module(name: "Ledger", dependencies: ["JSON", "AWS", "Locations"], external: [grdb, logging], testDependencies: ["TestSupport"]),
     // Log reduction, failure signatures, redaction.

@@ -152,18 +152,20 @@ extension FakeMessagesServer {
 
 // MARK: - Port
 
-/// Hands the bound port from the server's start-up callback to `with`.
-actor BoundPort {
+/// Hands the bound port from a test server's start-up callback to the code that waits for it.
+public actor BoundPort {
     private var port: Int?
     private var waiters: [CheckedContinuation<Int, Never>] = []
 
-    func set(_ value: Int) {
+    public init() {}
+
+    public func set(_ value: Int) {
         port = value
         for waiter in waiters { waiter.resume(returning: value) }
         waiters = []
     }
 
-    func wait() async -> Int {
+    public func wait() async -> Int {
         if let port { return port }
         return await withCheckedContinuation { waiters.append($0) }
     }

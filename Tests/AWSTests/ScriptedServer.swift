@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import TestSupport
 
 /// A real HTTP server on 127.0.0.1 that answers requests from a script and remembers what it got,
 /// for the behaviour moto cannot produce on demand (throttling, 5xx, odd error bodies).
@@ -58,7 +59,7 @@ actor ScriptedServer {
         router.post("/**", use: handler)
         var logger = Logger(label: "scripted-server")
         logger.logLevel = .critical
-        let port = PortBox()
+        let port = BoundPort()
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in await port.set(channel.localAddress?.port ?? 0) }, logger: logger)
@@ -71,19 +72,3 @@ actor ScriptedServer {
     }
 }
 
-/// Hands the bound port from the server's start-up callback to the test.
-actor PortBox {
-    private var port: Int?
-    private var waiters: [CheckedContinuation<Int, Never>] = []
-
-    func set(_ value: Int) {
-        port = value
-        for waiter in waiters { waiter.resume(returning: value) }
-        waiters = []
-    }
-
-    func wait() async -> Int {
-        if let port { return port }
-        return await withCheckedContinuation { waiters.append($0) }
-    }
-}
