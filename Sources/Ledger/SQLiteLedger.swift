@@ -4,19 +4,16 @@ import JSON
 
 /// The ledger in one SQLite file (WAL): projects, resources, events, deployments, ports and locks.
 ///
-/// Concurrent `record` calls are grouped into few transactions (see `WriteBatcher`), and each
-/// returns only after the transaction holding its event committed with a synced WAL, so a
-/// server may acknowledge it.
+/// Concurrent `record` calls are grouped into few transactions (see `WriteBatcher` and
+/// `SQLiteLedger+Recording`), and each returns only after the transaction holding its event
+/// committed with a synced WAL, so a server may acknowledge it.
 public final class SQLiteLedger: LedgerStore {
     let writer: any DatabaseWriter
     private let batcher: WriteBatcher<PendingEvent, StoredEvent>
+    /// What the event writer knows of the projects it wrote to (see `SQLiteLedger+Recording`).
+    let memory: WriterMemory
     /// Where the database lives; nil for an in-memory ledger.
     public let path: String?
-
-    struct PendingEvent: Sendable {
-        var event: NotifyEvent
-        var date: Date
-    }
 
     /// When a commit reaches the disk.
     public enum Synchronous: String, Sendable {
@@ -71,89 +68,11 @@ public final class SQLiteLedger: LedgerStore {
             throw LedgerError(.unavailable, "cannot prepare the SQLite ledger at \(path ?? ":memory:"): \(error.message ?? "\(error.resultCode)")", sqliteCode: error.extendedResultCode.rawValue)
         }
         let batchWriter = writer
+        let memory = WriterMemory()
+        self.memory = memory
         self.batcher = WriteBatcher { batch in
-            await Self.write(batch, to: batchWriter)
+            await Self.record(batch, to: batchWriter, memory: memory)
         }
-    }
-
-    // MARK: - Writing events in batches
-
-    private static func write(_ batch: [PendingEvent], to writer: any DatabaseWriter) async -> [Result<StoredEvent, any Error>] {
-        do {
-            // The common case: every event goes in, one transaction, no savepoints to prepare.
-            return try await writer.write { db in try apply(batch, db: db, isolated: false) }
-        } catch {
-            guard batch.count > 1 else { return [.failure(ledgerError(error, doing: "record an event for \(batch[0].event.guid)"))] }
-        }
-        do {
-            // Something failed and the transaction rolled back: again, each event in a savepoint,
-            // so the bad one fails alone.
-            return try await writer.write { db in try apply(batch, db: db, isolated: true) }
-        } catch {
-            let failure = ledgerError(error, doing: "record \(batch.count) event(s)")
-            return batch.map { _ in .failure(failure) }
-        }
-    }
-
-    private static func apply(_ batch: [PendingEvent], db: Database, isolated: Bool) throws -> [Result<StoredEvent, any Error>] {
-        var results: [Result<StoredEvent, any Error>] = []
-        results.reserveCapacity(batch.count)
-        // Each project's resources are read and merged once per batch, and written once at its end.
-        var merged: [String: (resources: [String: JSONValue], updatedAt: Date)] = [:]
-        for pending in batch {
-            if isolated {
-                var stored: StoredEvent?
-                do {
-                    try db.inSavepoint {
-                        stored = try appendEvent(pending.event, at: pending.date, db: db)
-                        return .commit
-                    }
-                    results.append(.success(stored!))
-                } catch {
-                    results.append(.failure(ledgerError(error, doing: "record an event for \(pending.event.guid)")))
-                    continue
-                }
-            } else {
-                results.append(.success(try appendEvent(pending.event, at: pending.date, db: db)))
-            }
-            guard pending.event.kind == .resources, let data = pending.event.data else { continue }
-            var entry = try merged[pending.event.guid] ?? (try storedResources(guid: pending.event.guid, db: db), pending.date)
-            entry.resources.merge(data) { _, new in new }
-            entry.updatedAt = pending.date
-            merged[pending.event.guid] = entry
-        }
-        for (guid, entry) in merged {
-            let time = entry.updatedAt.timeIntervalSince1970
-            try db.cachedStatement(sql: """
-                INSERT INTO resource (guid, awsResources, createdAt, updatedAt) VALUES (?, ?, ?, ?)
-                ON CONFLICT(guid) DO UPDATE SET awsResources = excluded.awsResources, updatedAt = excluded.updatedAt
-                """).execute(arguments: [guid, JSONValue.object(entry.resources).storageText(), time, time])
-        }
-        return results
-    }
-
-    private static func storedResources(guid: String, db: Database) throws -> [String: JSONValue] {
-        guard let text = try String.fetchOne(db.cachedStatement(sql: "SELECT awsResources FROM resource WHERE guid = ?"), arguments: [guid]) else {
-            return [:]
-        }
-        return try JSONValue(parsing: text).objectValue ?? [:]
-    }
-
-    /// Appends one event to its project's log, registering the project as unknown when it is new.
-    private static func appendEvent(_ event: NotifyEvent, at date: Date, db: Database) throws -> StoredEvent {
-        let time = date.timeIntervalSince1970
-        try db.cachedStatement(sql: """
-            INSERT INTO project (guid, userId, name, registered, createdAt, updatedAt, lastSequence)
-            VALUES (?, ?, ?, 0, ?, ?, 0) ON CONFLICT(guid) DO NOTHING
-            """).execute(arguments: [event.guid, ProjectRecord.unknownUser, ProjectRecord.unnamedProject, time, time])
-        let sequence = try Int64.fetchOne(
-            db.cachedStatement(sql: "UPDATE project SET lastSequence = lastSequence + 1 WHERE guid = ? RETURNING lastSequence"),
-            arguments: [event.guid])!
-        let dataText = event.data.map { JSONValue.object($0).storageText() }
-        try db.cachedStatement(sql: """
-            INSERT INTO event (guid, sequence, kind, message, data, receivedAt) VALUES (?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [event.guid, sequence, event.kind.rawValue, event.message, dataText, time])
-        return StoredEvent(sequence: sequence, guid: event.guid, kind: event.kind, message: event.message, data: event.data, receivedAt: date)
     }
 
     // MARK: - Errors
@@ -178,8 +97,13 @@ public final class SQLiteLedger: LedgerStore {
     }
 
     func write<T: Sendable>(_ action: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let memory = self.memory
         do {
-            return try await writer.write(body)
+            return try await writer.write { db in
+                // Only the event writer keeps its memory; any other write on this connection clears it.
+                memory.forget()
+                return try body(db)
+            }
         } catch {
             throw Self.ledgerError(error, doing: action)
         }
