@@ -23,8 +23,7 @@ struct NotifyController: Sendable {
     // MARK: - POST /notify
 
     func notify(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let mediaType = request.headers[.contentType].map { $0.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? "" }
-        guard mediaType == "application/json" else {
+        guard let contentType = request.headers[.contentType], Self.isJSONMediaType(contentType) else {
             throw NotifyError(.unsupportedMediaType, "Content-Type must be application/json, not \(request.headers[.contentType].map { "\"\($0.prefix(64))\"" } ?? "missing")")
         }
         let limit = configuration.maxBodySize
@@ -44,6 +43,23 @@ struct NotifyController: Sendable {
             ? "\"\(stored.guid)\"" : JSONValue.string(stored.guid).encodedString()
         let reply = ByteBuffer(string: "{\"guid\":\(guid),\"ok\":true,\"sequence\":\(stored.sequence)}\n")
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: reply))
+    }
+
+    /// Whether a Content-Type names application/json, in any case, with or without parameters.
+    /// Byte by byte: Foundation's trimming cost more here than routing the request.
+    static func isJSONMediaType(_ contentType: String) -> Bool {
+        var bytes = contentType.utf8[...]
+        if let semicolon = bytes.firstIndex(of: UInt8(ascii: ";")) {
+            bytes = bytes[..<semicolon]
+        }
+        let isBlank: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        while let first = bytes.first, isBlank(first) { bytes = bytes.dropFirst() }
+        while let last = bytes.last, isBlank(last) { bytes = bytes.dropLast() }
+        let expected = "application/json".utf8
+        guard bytes.count == expected.count else { return false }
+        return zip(bytes, expected).allSatisfy { given, wanted in
+            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(given) ? given + 0x20 == wanted : given == wanted
+        }
     }
 
     // MARK: - Reading

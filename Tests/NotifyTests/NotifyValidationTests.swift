@@ -49,6 +49,23 @@ import Testing
         #expect(try await store.eventCount() == 0)
     }
 
+    @Test func theMediaTypeIsMatchedWholeInAnyCaseWithParameters() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try SQLiteLedger(path: dir.path("l.sqlite"))
+        let body = #"{"guid":"g","type":"ack","message":"m"}"#
+        try await LiveServer.with(store: store) { server in
+            for accepted in ["application/json", "Application/JSON; charset=UTF-8", " application/json ;charset=utf-8", "APPLICATION/JSON"] {
+                let status = try await server.post(body, contentType: accepted).status
+                #expect(status == 200, "\(accepted)")
+            }
+            for refused in ["application/jsonx", "application/json-seq", "text/json", "application json", "application/jso", ""] {
+                let status = try await server.post(body, contentType: refused).status
+                #expect(status == 415, "\(refused)")
+            }
+        }
+        #expect(try await store.eventCount() == 4)
+    }
+
     @Test func unknownPathsAndMethodsAreJSON404s() async throws {
         let dir = try TemporaryDirectory()
         try await LiveServer.with(store: try SQLiteLedger(path: dir.path("l.sqlite"))) { server in
