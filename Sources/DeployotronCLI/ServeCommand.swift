@@ -39,13 +39,13 @@ struct ServeCommand: AsyncParsableCommand {
         try configuration.validate()
         let ledger = try await location.open(environment: environment)
 
-        var logger = Logger(label: "deployotron.serve")
+        var logger = Logger(label: "deployotron.serve") { ServerLogHandler(label: $0) }
         logger.logLevel = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let announce = logger
-        try await runNotifyServer(store: ledger, configuration: configuration, logger: logger) {
+        try await runNotifyServer(store: ledger, configuration: configuration, logger: logger) { port in
             // Whether a token is required is said; the token itself never is.
             announce.info("deployotron serve listening", metadata: [
-                "address": "\(configuration.host):\(configuration.port)", "store": "\(location)",
+                "address": "\(configuration.host):\(port)", "store": "\(location)",
                 "token": "\(token == nil ? "off" : "required")",
             ])
         }

@@ -42,12 +42,16 @@ public func buildApplication(
 }
 
 /// Runs `deployotron serve` until SIGTERM or SIGINT; then the requests in flight finish and it returns.
+///
+/// `onServerRunning` gets the port the server listens on (the one the system chose for port 0).
 public func runNotifyServer(
     store: any ResourceStore,
     configuration: NotifyServerConfiguration,
     logger: Logger = Logger(label: "deployotron.serve"),
-    onServerRunning: @escaping @Sendable () async -> Void = {}
+    onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
 ) async throws {
-    let app = try buildApplication(store: store, configuration: configuration, logger: logger) { _ in await onServerRunning() }
+    let app = try buildApplication(store: store, configuration: configuration, logger: logger) { channel in
+        await onServerRunning(channel.localAddress?.port ?? configuration.port)
+    }
     try await app.runService()
 }
