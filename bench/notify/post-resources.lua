@@ -37,7 +37,10 @@ function request()
     return wrk.format(nil, "/notify", nil, body)
 end
 
-function response(status, headers, body)
+-- A response() function makes wrk hand every response to Lua; only the SIGKILL run needs that
+-- (to record which events were acknowledged). The throughput runs count 2xx answers from wrk's
+-- own summary instead, so the load generator takes less of the CPU the server is measured on.
+local function record_response(status, headers, body)
     if status == 200 then
         acked = acked + 1
         if ack_file then
@@ -48,10 +51,18 @@ function response(status, headers, body)
     end
 end
 
+if os.getenv("ACK_DIR") and os.getenv("ACK_DIR") ~= "" then
+    response = record_response
+end
+
 function done(summary, latency, requests)
     local total = 0
-    for _, thread in ipairs(threads) do
-        total = total + thread:get("acked")
+    if response then
+        for _, thread in ipairs(threads) do
+            total = total + thread:get("acked")
+        end
+    else
+        total = summary.requests - summary.errors.status
     end
     io.write(string.format("ACKED %d\n", total))
     io.write(string.format("P99_US %d\n", latency:percentile(99)))
