@@ -20,6 +20,7 @@ struct Module {
 
 let ahc: Target.Dependency = .product(name: "AsyncHTTPClient", package: "async-http-client")
 let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
@@ -37,27 +38,27 @@ let modules: [Module] = [
     // Where deployotron's files live: bundled skills/prompts/notify, XDG state and data.
     Module(name: "Locations"),
     // The Messages API client: types, SSE decoding, stream accumulation, retries.
-    Module(name: "Claude", dependencies: ["JSON"], external: [ahc, nioCore, nioHTTP1, logging], testDependencies: ["TestSupport"]),
+    Module(name: "Claude", dependencies: ["JSON"], external: [ahc, nioCore, nioHTTP1, logging], testDependencies: ["TestSupport", "JSON"]),
     // Conversation loop, tool registry and permissions, skills, prompts, transcripts.
-    Module(name: "Agent", dependencies: ["Claude", "Locations"], external: [mustache, yams], testDependencies: ["TestSupport"]),
+    Module(name: "Agent", dependencies: ["Claude", "JSON", "Locations"], external: [mustache, yams], testDependencies: ["TestSupport", "Claude", "JSON", "Locations"]),
     // SigV4, credentials, small AWS service clients.
-    Module(name: "AWS", dependencies: ["JSON"], external: [ahc, crypto, nioCore, nioHTTP1, logging], testDependencies: ["TestSupport"], testExternal: [hummingbird]),
+    Module(name: "AWS", dependencies: ["JSON"], external: [ahc, crypto, nioCore, nioHTTP1, logging], testDependencies: ["TestSupport", "JSON"], testExternal: [hummingbird, httpTypes, ahc, nioCore, logging]),
     // Projects, resources, events, deployments, port allocations: SQLite or DynamoDB.
-    Module(name: "Ledger", dependencies: ["JSON", "AWS", "Locations"], external: [grdb, logging], testDependencies: ["TestSupport"]),
+    Module(name: "Ledger", dependencies: ["JSON", "AWS", "Locations"], external: [grdb, ahc, logging], testDependencies: ["TestSupport", "AWS", "JSON"], testExternal: [grdb]),
     // Log reduction, failure signatures, redaction.
     Module(name: "LogTriage", resources: [.copy("Resources/signatures.json")]),
     // Detection, generators, ports, docker runner, deploy targets, history, rollback.
-    Module(name: "Deploy", dependencies: ["Ledger", "AWS", "Locations"], external: [mustache, logging], testDependencies: ["TestSupport"], testExternal: [yams], resources: [.copy("Templates")]),
+    Module(name: "Deploy", dependencies: ["Ledger", "AWS", "Locations"], external: [mustache, logging], testDependencies: ["TestSupport", "Ledger"], testExternal: [yams], resources: [.copy("Templates")]),
     // The HTTP server behind `deployotron serve`.
-    Module(name: "Notify", dependencies: ["Ledger"], external: [hummingbird, lifecycle, logging], testDependencies: ["TestSupport"], testExternal: [ahc]),
+    Module(name: "Notify", dependencies: ["Ledger", "JSON"], external: [hummingbird, httpTypes, nioCore, lifecycle, logging], testDependencies: ["TestSupport", "Ledger", "JSON"], testExternal: [ahc, nioCore, nioHTTP1, lifecycle, logging]),
     // deployotron's services as Claude tools.
-    Module(name: "DeployTools", dependencies: ["Agent", "Deploy", "Ledger", "LogTriage"], testDependencies: ["TestSupport"]),
+    Module(name: "DeployTools", dependencies: ["Agent", "Deploy", "Ledger", "LogTriage", "JSON"], testDependencies: ["TestSupport", "Agent", "Deploy", "Ledger", "JSON"]),
     // The libedit REPL.
-    Module(name: "Shell", dependencies: ["Agent", "Ledger", "Locations", "CEditLine"], testDependencies: ["TestSupport"]),
+    Module(name: "Shell", dependencies: ["Agent", "Claude", "JSON", "Ledger", "Locations", "CEditLine"], testDependencies: ["TestSupport", "Agent", "Claude", "JSON", "Ledger"]),
     // The commands of the `deployotron` executable.
-    Module(name: "DeployotronCLI", dependencies: ["Claude", "Agent", "AWS", "Ledger", "LogTriage", "Deploy", "Notify", "DeployTools", "Shell", "Locations"], external: [argumentParser, logging], testDependencies: ["TestSupport"]),
+    Module(name: "DeployotronCLI", dependencies: ["Claude", "Agent", "AWS", "Ledger", "LogTriage", "Deploy", "Notify", "DeployTools", "Shell", "Locations", "JSON"], external: [argumentParser, logging], testDependencies: ["TestSupport", "JSON"], testExternal: [argumentParser]),
     // Shared by the test targets only: a fake Messages API server, temporary directories, process helpers.
-    Module(name: "TestSupport", dependencies: ["JSON", "Locations"], external: [hummingbird, nioCore, nioPosix, nioHTTP1], hasTests: false),
+    Module(name: "TestSupport", dependencies: ["JSON", "Locations"], external: [hummingbird, httpTypes, nioCore, nioPosix, nioHTTP1, logging], hasTests: false),
 ]
 
 // MARK: - Selection
@@ -116,6 +117,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.25.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
