@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Groups writes that arrive while another write is in progress into one batch.
 ///
@@ -6,7 +7,10 @@ import Foundation
 /// cheapest as one transaction. The first caller leads: it writes its own item and everything
 /// queued behind it, resumes every waiter after the commit, then hands the lead to the next
 /// queued caller, if any. Nobody returns before the batch holding their item committed.
-actor WriteBatcher<Item: Sendable, Output: Sendable> {
+///
+/// The queue sits behind a mutex rather than in an actor: with an actor, every resumed caller had
+/// to pass through the actor's executor one after another before it could answer its request.
+final class WriteBatcher<Item: Sendable, Output: Sendable>: Sendable {
     /// Writes a batch in one transaction; one result per item, in order.
     typealias Perform = @Sendable ([Item]) async -> [Result<Output, any Error>]
 
@@ -15,15 +19,19 @@ actor WriteBatcher<Item: Sendable, Output: Sendable> {
         case lead
     }
 
-    private struct Waiter {
+    private struct Waiter: Sendable {
         var item: Item
-        var continuation: CheckedContinuation<Turn, Never>
+        var continuation: UnsafeContinuation<Turn, Never>
+    }
+
+    private struct State: Sendable {
+        var queue: [Waiter] = []
+        var leading = false
     }
 
     private let perform: Perform
     private let maxBatch: Int
-    private var queue: [Waiter] = []
-    private var leading = false
+    private let state = Mutex(State())
 
     init(maxBatch: Int = 512, perform: @escaping Perform) {
         self.perform = perform
@@ -31,28 +39,52 @@ actor WriteBatcher<Item: Sendable, Output: Sendable> {
     }
 
     func submit(_ item: Item) async throws -> Output {
-        if leading {
-            let turn = await withCheckedContinuation { continuation in
-                queue.append(Waiter(item: item, continuation: continuation))
+        let leads = state.withLock { state in
+            guard !state.leading else { return false }
+            state.leading = true
+            return true
+        }
+        if !leads {
+            let turn = await withUnsafeContinuation { (continuation: UnsafeContinuation<Turn, Never>) in
+                // The leader may have finished since the check above: then this caller leads.
+                let leadsNow = state.withLock { state in
+                    guard !state.leading else {
+                        state.queue.append(Waiter(item: item, continuation: continuation))
+                        return false
+                    }
+                    state.leading = true
+                    return true
+                }
+                if leadsNow { continuation.resume(returning: .lead) }
             }
             if case .done(let result) = turn { return try result.get() }
         }
-        leading = true
-        let followers = Array(queue.prefix(maxBatch - 1))
-        queue.removeFirst(followers.count)
+        return try await lead(with: item)
+    }
+
+    /// Writes `item` and the callers queued behind it, then passes the lead on.
+    private func lead(with item: Item) async throws -> Output {
+        let followers = state.withLock { state in
+            let followers = Array(state.queue.prefix(maxBatch - 1))
+            state.queue.removeFirst(followers.count)
+            return followers
+        }
         let batch = [item] + followers.map(\.item)
         // The write runs in its own task so a cancelled leader does not fail its followers' writes.
         let perform = self.perform
         let results = await Task { await perform(batch) }.value
+        let lost = Result<Output, any Error>.failure(LedgerError(.storage, "the batch lost a write result"))
         for (index, follower) in followers.enumerated() {
-            let result = index + 1 < results.count ? results[index + 1] : .failure(LedgerError(.storage, "the batch lost a write result"))
-            follower.continuation.resume(returning: .done(result))
+            follower.continuation.resume(returning: .done(index + 1 < results.count ? results[index + 1] : lost))
         }
-        if queue.isEmpty {
-            leading = false
-        } else {
-            queue.removeFirst().continuation.resume(returning: .lead)
+        let next = state.withLock { state -> Waiter? in
+            guard !state.queue.isEmpty else {
+                state.leading = false
+                return nil
+            }
+            return state.queue.removeFirst()
         }
-        return try (results.first ?? .failure(LedgerError(.storage, "the batch lost a write result"))).get()
+        next?.continuation.resume(returning: .lead)
+        return try (results.first ?? lost).get()
     }
 }

@@ -27,4 +27,37 @@ import Testing
         #expect(batches.flatMap { $0 }.sorted() == Array(1...300))
         #expect(batches.allSatisfy { $0.count <= 16 })
     }
+
+    @Test func callersArrivingDuringAWriteShareTheNextTransaction() async throws {
+        let log = Log()
+        let batcher = WriteBatcher<Int, Int>(maxBatch: 512) { batch in
+            await log.add(batch)
+            // A slow write: everyone else arrives while it runs.
+            try? await Task.sleep(for: .milliseconds(50))
+            return batch.map { .success($0) }
+        }
+        let results = try await withThrowingTaskGroup(of: Int.self) { group in
+            for item in 1...60 {
+                group.addTask { try await batcher.submit(item) }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(results.sorted() == Array(1...60))
+        let batches = await log.batches
+        #expect(batches.flatMap { $0 }.sorted() == Array(1...60))
+        // Grouped: far fewer transactions than callers (one each would be 60).
+        #expect(batches.count <= 10, "\(batches.map(\.count))")
+    }
+
+    @Test func oneCallerAfterAnotherEachLeadsItsOwnBatch() async throws {
+        let log = Log()
+        let batcher = WriteBatcher<Int, String>(maxBatch: 8) { batch in
+            await log.add(batch)
+            return batch.map { .success("#\($0)") }
+        }
+        for item in 1...5 {
+            #expect(try await batcher.submit(item) == "#\(item)")
+        }
+        #expect(await log.batches == [[1], [2], [3], [4], [5]])
+    }
 }
