@@ -3,12 +3,13 @@
 # GET /healthz in the same run as the reference; then counts what was stored (none may be lost)
 # and kills the server with SIGKILL mid-run to check that every acknowledged event survived.
 #
-# Usage: bench/notify/run.sh [seconds per run, default 10]
+# Usage: [ROUNDS=3] bench/notify/run.sh [seconds per run, default 10]
 # Needs wrk (apt-get install wrk); DynamoDB runs only when moto_server is installed.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$here"
 DURATION="${1:-10}"
+ROUNDS="${ROUNDS:-3}"
 CONNECTIONS=64
 THREADS=2
 command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
@@ -83,19 +84,34 @@ wrk_run() {
     printf '%-28s %10s req/s   p99 %8s   %s\n' "$label" "$RPS" "$P99" "${ERRORS:+non-2xx $ERRORS}"
 }
 
+# bench_store NAME STORE [SYNC] [ROUNDS]: alternates GET /healthz and POST /notify ROUNDS times on one
+# server (the machine's noise hits both alike), reports each round and the medians, then counts
+# what was stored against what was acknowledged.
 bench_store() {
-    local name="$1" store="$2" sync="${3:-full}"
+    local name="$1" store="$2" sync="${3:-full}" rounds="${4:-$ROUNDS}"
+    local healthz=() notify=() acked=0
     start_server "$store" "$sync"
-    wrk_run "$name GET /healthz" "http://127.0.0.1:$PORT/healthz"
-    local reference="$RPS"
-    BENCH_GUID="bench-$name" ACK_DIR="" wrk_run "$name POST /notify" -s bench/notify/post-resources.lua "http://127.0.0.1:$PORT"
+    for round in $(seq 1 "$rounds"); do
+        wrk_run "$name GET /healthz" "http://127.0.0.1:$PORT/healthz"
+        healthz+=("$RPS")
+        BENCH_GUID="bench-$name" ACK_DIR="" wrk_run "$name POST /notify" -s bench/notify/post-resources.lua "http://127.0.0.1:$PORT"
+        notify+=("$RPS")
+        acked=$((acked + ACKED))
+    done
     local stored
     stored=$(stored_events "bench-$name" | wc -l)
-    python3 -c "print(f'$name: notify/healthz ratio {float(\"$RPS\")/float(\"$reference\"):.2f}; acknowledged $ACKED, stored $stored, lost {max(0, $ACKED - $stored)}')"
+    python3 - "$name" "${healthz[*]}" "${notify[*]}" "$acked" "$stored" <<'PY'
+import statistics, sys
+name, healthz, notify, acked, stored = sys.argv[1], [float(x) for x in sys.argv[2].split()], [float(x) for x in sys.argv[3].split()], int(sys.argv[4]), int(sys.argv[5])
+ratios = [n / h for n, h in zip(notify, healthz)]
+print(f"{name}: median over {len(notify)} rounds: POST /notify {statistics.median(notify):.0f} req/s, GET /healthz {statistics.median(healthz):.0f} req/s, "
+      f"notify/healthz ratio {statistics.median(ratios):.2f} (rounds: {', '.join(f'{r:.2f}' for r in ratios)}); "
+      f"acknowledged {acked}, stored {stored}, lost {max(0, acked - stored)}")
+PY
     stop_server
 }
 
-echo "== deployotron serve, $CONNECTIONS connections, ${DURATION}s per run, $(nproc) cores =="
+echo "== deployotron serve, $CONNECTIONS connections, ${DURATION}s per run, $ROUNDS rounds, $(nproc) cores =="
 bench_store sqlite "sqlite:$WORK/bench.sqlite"
 # The same with commits synced at checkpoints only: survives SIGKILL, not a power loss.
 bench_store sqlite-sync-normal "sqlite:$WORK/bench-normal.sqlite" normal
@@ -107,7 +123,7 @@ if command -v moto_server >/dev/null 2>&1; then
     for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$MOTO_PORT/moto-api/" && break; sleep 0.1; done
     export AWS_ENDPOINT_URL="http://127.0.0.1:$MOTO_PORT" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1
     if DEPLOYOTRON_STORE="dynamodb:deployotron-bench?region=us-east-1" "$BIN" store init >>"$WORK/server.log" 2>&1; then
-        bench_store dynamodb "dynamodb:deployotron-bench?region=us-east-1"
+        bench_store dynamodb "dynamodb:deployotron-bench?region=us-east-1" full 1
     else
         echo "dynamodb: skipped, the store could not be initialised: $(tail -1 "$WORK/server.log")"
     fi
