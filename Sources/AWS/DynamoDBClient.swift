@@ -145,6 +145,35 @@ public struct DynamoDBClient: Sendable {
         try await client.call("PutItem", .object(input))
     }
 
+    /// Writes every item, 25 to a BatchWriteItem call (DynamoDB's limit), and writes again what a call
+    /// left unprocessed (as DynamoDB does when throttled), pausing longer each time. Throws when
+    /// items are still unprocessed after `attempts` calls; some of the others may be written.
+    public func batchPut(
+        table: String, items: [DynamoDBItem], attempts: Int = 8, firstPause: Duration = .milliseconds(50),
+        clock: any Clock<Duration> = ContinuousClock()
+    ) async throws {
+        var start = items.startIndex
+        while start < items.endIndex {
+            let end = min(start + Self.batchWriteLimit, items.endIndex)
+            var requests: [JSONValue] = items[start..<end].map { ["PutRequest": ["Item": DynamoDBValue.wire($0)]] }
+            var pause = firstPause
+            for attempt in 1...max(1, attempts) {
+                let answer = try await client.call("BatchWriteItem", ["RequestItems": .object([table: .array(requests)])])
+                requests = answer["UnprocessedItems"]?[table]?.arrayValue ?? []
+                if requests.isEmpty { break }
+                guard attempt < attempts else {
+                    throw AWSError(.service, "\(requests.count) item(s) were still unprocessed after \(attempts) attempts; DynamoDB is throttling, try again later", operation: "DynamoDB BatchWriteItem")
+                }
+                try await clock.sleep(for: pause)
+                pause *= 2
+            }
+            start = end
+        }
+    }
+
+    /// Items per BatchWriteItem call.
+    public static let batchWriteLimit = 25
+
     /// The item with this key, or nil. Strongly consistent unless asked otherwise.
     public func getItem(table: String, key: DynamoDBItem, consistentRead: Bool = true) async throws -> DynamoDBItem? {
         let answer = try await client.call("GetItem", [

@@ -64,6 +64,15 @@ struct DynamoDBClientMotoTests {
         #expect(try await client.getItem(table: table, key: key) == nil)
     }
 
+    @Test func batchPutWritesEveryItem() async throws {
+        let client = try Self.client()
+        let table = try await Self.makeTable(client)
+        let items: [DynamoDBItem] = (1...60).map { ["pk": .string("batch"), "sk": .number(String($0)), "doc": DynamoDBValue(["n": .number(Double($0))])] }
+        try await client.batchPut(table: table, items: items)
+        let stored = try await client.queryAll(table: table, keyCondition: "pk = :pk", values: [":pk": .string("batch")])
+        #expect(stored == items)
+    }
+
     @Test func queryAllFollowsEveryPage() async throws {
         let client = try Self.client()
         let table = try await Self.makeTable(client)
