@@ -6,8 +6,9 @@ import Logging
 
 /// Turns every error into a `{"error": "..."}` response.
 ///
-/// A client's mistake keeps its 4xx status and message; a ledger failure is a 503 the client
-/// may retry; anything else is a 500 whose details go to the log, not to the client.
+/// A client's mistake keeps its 4xx status and message (so does what the ledger refuses to hold);
+/// a ledger failure is a 503 the client may retry; anything else is a 500 whose details go to the
+/// log, not to the client.
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -18,6 +19,9 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return Response.json(["error": .string(error.body ?? Self.defaultMessage(error.status))], status: error.status)
         } catch let error as any HTTPResponseError {
             return Response.json(["error": .string(Self.defaultMessage(error.status))], status: error.status)
+        } catch let error as LedgerError where error.code == .invalidInput {
+            // What the store cannot hold (an item over DynamoDB's 400 KB, say) is the client's to change.
+            return Response.json(["error": .string(error.message)], status: .badRequest)
         } catch let error as LedgerError {
             context.logger.error("ledger failure", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
             return Response.json(["error": "the ledger could not complete the request; try again"], status: .serviceUnavailable)

@@ -50,6 +50,9 @@ public enum NotifyEventParser {
             guard let data = dataValue.objectValue else {
                 throw NotifyError(.badRequest, "\"data\" of a resources event must be a JSON object, not \(dataValue.typeName)")
             }
+            if data.keys.contains("") {
+                throw NotifyError(.badRequest, "every key of \"data\" names a resource and must not be empty, e.g. {\"s3Bucket\": \"...\"}")
+            }
             return NotifyEvent(guid: guid, kind: kind, data: data)
         }
         switch object["message"] {

@@ -88,6 +88,21 @@ import Testing
         }
     }
 
+    @Test func whatDynamoDBCannotHoldIsA400ThatSaysWhy() async throws {
+        guard TestStore.available.contains(.dynamodb) else { return }
+        let dir = try TemporaryDirectory()
+        let store = try await TestStore.dynamodb.open(in: dir)
+        try await LiveServer.with(store: store) { server in
+            let huge = String(repeating: "x", count: 420_000)
+            let reply = try await server.post(#"{"guid":"big","type":"status","message":"\#(huge)"}"#)
+            #expect(reply.status == 400)
+            let message = try #require(reply.json?["error"] as? String)
+            #expect(message.contains("400 KB"))
+            #expect(!message.contains("xxxxxxxxxx"))
+            #expect(try await server.post(#"{"guid":"big","type":"status","message":"small"}"#).status == 200)
+        }
+    }
+
     @Test func healthzAnswers() async throws {
         let dir = try TemporaryDirectory()
         try await LiveServer.with(store: try SQLiteLedger(path: dir.path("l.sqlite"))) { server in

@@ -25,6 +25,7 @@ import Testing
         Case(name: "unknown type", body: #"{"guid":"g","type":"launch","message":"m"}"#, contentType: "application/json", status: 400, mentions: "launch"),
         Case(name: "missing type", body: #"{"guid":"g","message":"m"}"#, contentType: "application/json", status: 400, mentions: "type"),
         Case(name: "data not an object", body: #"{"guid":"g","type":"resources","data":"s3"}"#, contentType: "application/json", status: 400, mentions: "data"),
+        Case(name: "data with an empty key", body: #"{"guid":"g","type":"resources","data":{"":"x"}}"#, contentType: "application/json", status: 400, mentions: "empty"),
         Case(name: "resources without data", body: #"{"guid":"g","type":"resources"}"#, contentType: "application/json", status: 400, mentions: "data"),
         Case(name: "message not a string", body: #"{"guid":"g","type":"status","message":{"a":1}}"#, contentType: "application/json", status: 400, mentions: "message"),
         Case(name: "wrong content type", body: #"{"guid":"g","type":"ack","message":"m"}"#, contentType: "text/plain", status: 415, mentions: "Content-Type"),
