@@ -39,36 +39,8 @@ extension DynamoDBLedger {
 
     @discardableResult
     public func record(_ event: NotifyEvent, at date: Date) async throws -> StoredEvent {
-        guard !event.guid.isEmpty else { throw LedgerError(.invalidInput, "an event needs a non-empty guid") }
-        if event.kind == .resources, event.data?.keys.contains("") == true {
-            throw LedgerError(.invalidInput, "a resources event of \(event.guid) has an empty key; name every resource, e.g. {\"s3Bucket\": \"...\"}")
-        }
-        let now = DynamoDBValue.string(Self.timeString(date))
-        // One atomic ADD per event: the project's log order, whatever the number of writers.
-        let project = try await storage("number an event of \(event.guid)") {
-            try await client.updateItem(
-                table: tables.projects, key: ["guid": .string(event.guid)],
-                update: "SET userId = if_not_exists(userId, :unknown), #name = if_not_exists(#name, :unnamed), createdAt = if_not_exists(createdAt, :now), updatedAt = if_not_exists(updatedAt, :now) ADD lastSequence :one",
-                names: ["#name": "name"],
-                values: [":unknown": .string(ProjectRecord.unknownUser), ":unnamed": .string(ProjectRecord.unnamedProject), ":now": now, ":one": .number("1")])
-        }
-        guard let sequence = project?["lastSequence"]?.int64Value else {
-            throw LedgerError(.storage, "DynamoDB table \(tables.projects) gave no event number for \(event.guid); is lastSequence a number there?")
-        }
-        var item: DynamoDBItem = [
-            "guid": .string(event.guid), "sequence": .number(String(sequence)),
-            "type": .string(event.kind.rawValue), "receivedAt": now,
-        ]
-        if let message = event.message { item["message"] = .string(message) }
-        if let data = event.data { item["data"] = DynamoDBValue(.object(data)) }
-        try await storage("record an event of \(event.guid)") { try await client.putItem(table: tables.events, item: item) }
-
-        if event.kind == .resources, let data = event.data {
-            try await mergeResources(
-                guid: event.guid, userId: project?["userId"]?.stringValue ?? ProjectRecord.unknownUser,
-                name: project?["name"]?.stringValue ?? ProjectRecord.unnamedProject, data: data, now: now)
-        }
-        return StoredEvent(sequence: sequence, guid: event.guid, kind: event.kind, message: event.message, data: event.data, receivedAt: date)
+        try Self.validate(event)
+        return try await batcher.submit(PendingEvent(event: event, date: date))
     }
 
     public func resources(guid: String) async throws -> ResourceRecord? {
@@ -128,7 +100,9 @@ extension DynamoDBLedger {
 
     /// Sets each reported key inside `awsResources`, keeping the keys nobody named, so two merges
     /// racing each other both land. The map is created first (conditionally) when the item has none.
-    func mergeResources(guid: String, userId: String, name: String, data: [String: JSONValue], now: DynamoDBValue) async throws {
+    static func mergeResources(
+        guid: String, userId: String, name: String, data: [String: JSONValue], now: DynamoDBValue, tables: Tables, client: DynamoDBClient
+    ) async throws {
         let key = Self.resourceKey(userId: userId, guid: guid)
         var names = ["#resources": "awsResources"]
         var values: DynamoDBItem = [":name": .string(name), ":now": now, ":map": .string("M")]
@@ -148,7 +122,7 @@ extension DynamoDBLedger {
             } catch let error as AWSError where error.isConditionalCheckFailed {
                 // No map yet (or something that is not a map): write the whole map, unless someone just did.
             } catch let error as AWSError {
-                throw ledgerError(error, doing: "merge the resources of \(guid)")
+                throw ledgerError(error, doing: "merge the resources of \(guid)", tables: tables)
             }
             do {
                 try await client.updateItem(
@@ -162,7 +136,7 @@ extension DynamoDBLedger {
             } catch let error as AWSError where error.isConditionalCheckFailed {
                 continue
             } catch let error as AWSError {
-                throw ledgerError(error, doing: "save the resources of \(guid)")
+                throw ledgerError(error, doing: "save the resources of \(guid)", tables: tables)
             }
         }
         throw LedgerError(.storage, "could not merge the resources of \(guid) in DynamoDB: \(maxMergeAttempts) attempts lost a race; try again")

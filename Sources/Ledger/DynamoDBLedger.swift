@@ -9,7 +9,8 @@ import JSON
 /// `projectName`, `awsResources` as a map, `createdAt`/`updatedAt` as ISO-8601 strings), so the seed's
 /// Python client reads what this writes and the other way round. Everything else lives in tables named
 /// after it: `TABLE-projects`, `TABLE-events`, `TABLE-deployments`, `TABLE-ports`, `TABLE-locks`.
-/// Holds no mutable state: DynamoDB's conditional writes do the coordinating.
+/// DynamoDB's conditional writes and atomic counters do the coordinating; concurrent `record` calls
+/// are grouped (see `recordBatch`) so that each project costs a few calls per batch, not per event.
 public final class DynamoDBLedger: LedgerStore {
     /// The six tables of one ledger.
     public struct Tables: Sendable, Equatable {
@@ -43,15 +44,21 @@ public final class DynamoDBLedger: LedgerStore {
     /// Items per Query or Scan page; nil lets DynamoDB fill 1 MB pages.
     public let pageSize: Int?
     /// How many times a merge that lost a race is tried again before giving up.
-    let maxMergeAttempts = 20
+    static let maxMergeAttempts = 20
+    var maxMergeAttempts: Int { Self.maxMergeAttempts }
+    let batcher: WriteBatcher<PendingEvent, StoredEvent>
 
     static let deploymentsByProject = "byProject"
 
     /// A ledger over `client` whose resources table is `table`.
     public init(table: String, client: DynamoDBClient, pageSize: Int? = nil) {
-        self.tables = Tables(base: table)
+        let tables = Tables(base: table)
+        self.tables = tables
         self.client = client
         self.pageSize = pageSize
+        self.batcher = WriteBatcher(maxBatch: 100) { batch in
+            await Self.recordBatch(batch, tables: tables, client: client)
+        }
     }
 
     /// A ledger for `dynamodb:TABLE[?region=R]`: credentials from the AWS environment variables or the
@@ -123,6 +130,10 @@ public final class DynamoDBLedger: LedgerStore {
     }
 
     func ledgerError(_ error: AWSError, doing action: String) -> LedgerError {
+        Self.ledgerError(error, doing: action, tables: tables)
+    }
+
+    static func ledgerError(_ error: AWSError, doing action: String, tables: Tables) -> LedgerError {
         switch (error.kind, error.type) {
         case (.service, "ResourceNotFoundException"):
             return LedgerError(.unavailable, "could not \(action): a DynamoDB table of ledger \(tables.resources) is missing; run `deployotron store init --store dynamodb:\(tables.resources)` (\(error))")

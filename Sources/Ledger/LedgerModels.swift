@@ -65,6 +65,12 @@ public struct NotifyEvent: Sendable, Equatable {
     }
 }
 
+/// An event waiting in a `WriteBatcher` for the transaction (or the DynamoDB calls) that records it.
+struct PendingEvent: Sendable {
+    var event: NotifyEvent
+    var date: Date
+}
+
 /// An event as the ledger stored it, with its place in the project's log.
 public struct StoredEvent: Sendable, Codable, Equatable {
     /// Increases with every event of one project; the order of the log.

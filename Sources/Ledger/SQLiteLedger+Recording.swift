@@ -52,11 +52,6 @@ final class WriterMemory: Sendable {
 }
 
 extension SQLiteLedger {
-    struct PendingEvent: Sendable {
-        var event: NotifyEvent
-        var date: Date
-    }
-
     /// Writes one batch of events in one transaction; one result per event, in order.
     static func record(_ batch: [PendingEvent], to writer: any DatabaseWriter, memory: WriterMemory) async -> [Result<StoredEvent, any Error>] {
         do {

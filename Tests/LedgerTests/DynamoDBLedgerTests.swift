@@ -63,6 +63,78 @@ struct DynamoDBLedgerTests {
         #expect(record.awsResources["key7"] == 7)
     }
 
+    @Test func batchesFromTwoLedgersKeepEveryEventAtTheNumberItWasGiven() async throws {
+        let first = try await DynamoDBMoto.ledger()
+        // A second ledger on the same tables, as a second server process would be.
+        let second = DynamoDBLedger(table: first.tables.resources, client: first.client)
+        let guids = ["a", "b", "c"]
+        let acknowledged = try await withThrowingTaskGroup(of: (String, Int64, String).self) { group in
+            for (which, ledger) in [first, second].enumerated() {
+                for index in 0..<30 {
+                    group.addTask {
+                        let guid = guids[index % guids.count]
+                        let label = "l\(which)-\(index)"
+                        let event = index.isMultiple(of: 2)
+                            ? NotifyEvent(guid: guid, kind: .status, message: label)
+                            : NotifyEvent(guid: guid, kind: .resources, data: [label: .string(label)])
+                        return (guid, try await ledger.record(event, at: Self.t0).sequence, label)
+                    }
+                }
+            }
+            return try await group.reduce(into: [(String, Int64, String)]()) { $0.append($1) }
+        }
+        #expect(acknowledged.count == 60)
+        for guid in guids {
+            let events = try await first.events(guid: guid, after: nil, limit: nil)
+            #expect(events.map(\.sequence) == Array(1...Int64(events.count)), "numbers of \(guid)")
+            // Each acknowledged number holds the event that was acknowledged with it.
+            for (_, sequence, label) in acknowledged.filter({ $0.0 == guid }) {
+                let stored = events.first { $0.sequence == sequence }
+                #expect(stored?.message == label || stored?.data?[label] == .string(label), "\(guid) #\(sequence)")
+            }
+            let keys = try #require(try await first.resources(guid: guid)).awsResources.keys
+            #expect(Set(keys) == Set(acknowledged.filter { $0.0 == guid }.map(\.2).filter { label in
+                Int(label.split(separator: "-")[1])!.isMultiple(of: 2) == false
+            }))
+        }
+    }
+
+    @Test func anEventDynamoDBCannotHoldFailsAloneInItsBatch() async throws {
+        let ledger = try await DynamoDBMoto.ledger()
+        let huge = String(repeating: "x", count: 420_000)
+        let outcomes = await withTaskGroup(of: (Bool, Result<Int64, any Error>).self) { group in
+            for index in 0..<12 {
+                group.addTask {
+                    let tooLarge = index == 5
+                    let event = NotifyEvent(guid: "mixed", kind: .status, message: tooLarge ? huge : "step \(index)")
+                    do { return (tooLarge, .success(try await ledger.record(event, at: Self.t0).sequence)) } catch { return (tooLarge, .failure(error)) }
+                }
+            }
+            return await group.reduce(into: [(Bool, Result<Int64, any Error>)]()) { $0.append($1) }
+        }
+        for (tooLarge, outcome) in outcomes {
+            switch outcome {
+            case .success: #expect(!tooLarge)
+            case .failure(let error):
+                #expect(tooLarge)
+                #expect((error as? LedgerError)?.code == .invalidInput)
+                #expect((error as? LedgerError)?.message.contains("400 KB") == true)
+            }
+        }
+        #expect(try await ledger.events(guid: "mixed", after: nil, limit: nil).count == 11)
+    }
+
+    @Test func dataNestedDeeperThanDynamoDBAllowsIsRefusedBeforeAnyCall() throws {
+        var deep: JSONValue = "bottom"
+        for _ in 0..<40 { deep = ["next": deep] }
+        let error = try #require(throws: LedgerError.self) {
+            try DynamoDBLedger.validate(NotifyEvent(guid: "g", kind: .resources, data: ["deep": deep]))
+        }
+        #expect(error.code == .invalidInput)
+        #expect(error.message.contains("32 levels"))
+        try DynamoDBLedger.validate(NotifyEvent(guid: "g", kind: .resources, data: ["shallow": ["a": ["b": 1]]]))
+    }
+
     @Test func aUsersProjectsComeFromEveryPage() async throws {
         let ledger = try await DynamoDBMoto.ledger(pageSize: 2)
         for index in 0..<5 {
