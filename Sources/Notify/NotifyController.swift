@@ -23,11 +23,13 @@ struct NotifyController: Sendable {
     // MARK: - POST /notify
 
     func notify(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        guard let contentType = request.headers[.contentType], Self.isJSONMediaType(contentType) else {
+        // The first field of each name: HTTPFields' subscript joins every field of a name into a new string.
+        let contentType = request.headers.first { $0.name == .contentType }?.value
+        guard let contentType, Self.isJSONMediaType(contentType) else {
             throw NotifyError(.unsupportedMediaType, "Content-Type must be application/json, not \(request.headers[.contentType].map { "\"\($0.prefix(64))\"" } ?? "missing")")
         }
         let limit = configuration.maxBodySize
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+        if let length = request.headers.first(where: { $0.name == .contentLength }).flatMap({ Int($0.value) }), length > limit {
             throw NotifyError(.contentTooLarge, "the body is \(length) bytes; the limit is \(limit)")
         }
         let body: ByteBuffer
