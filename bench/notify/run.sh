@@ -72,16 +72,25 @@ PY
 }
 
 # wrk_run LABEL ARGS...: runs wrk and prints req/s and p99 (ms); sets RPS and P99 and ACKED.
+# server_ticks: CPU time the server has used so far (user + system, in clock ticks).
+server_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
+
+# wrk_run LABEL ARGS...: runs wrk and prints req/s, p99 and the server's CPU time per request;
+# sets RPS, P99, ACKED and CPU_US (server CPU microseconds per completed request).
 wrk_run() {
     local label="$1"; shift
-    local out
+    local out before after requests
+    before=$(server_ticks)
     out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@")
+    after=$(server_ticks)
     echo "$out" > "$WORK/wrk-${label//[^A-Za-z0-9]/_}.txt"
     RPS=$(echo "$out" | awk '/^Requests\/sec:/ {print $2}')
     P99=$(echo "$out" | awk '$1 == "99%" {print $2}')
     ACKED=$(echo "$out" | awk '$1 == "ACKED" {print $2}')
     ERRORS=$(echo "$out" | awk '/Non-2xx/ {print $5}')
-    printf '%-28s %10s req/s   p99 %8s   %s\n' "$label" "$RPS" "$P99" "${ERRORS:+non-2xx $ERRORS}"
+    requests=$(echo "$out" | awk '/requests in/ {print $1}')
+    CPU_US=$(python3 -c "print(f'{($after - $before) * 1e6 / $(getconf CLK_TCK) / max(1, $requests):.1f}')")
+    printf '%-32s %10s req/s   p99 %8s   server CPU %6s us/request   %s\n' "$label" "$RPS" "$P99" "$CPU_US" "${ERRORS:+non-2xx $ERRORS}"
 }
 
 # bench_store NAME STORE [SYNC] [ROUNDS]: alternates GET /healthz and POST /notify ROUNDS times on one
@@ -89,23 +98,28 @@ wrk_run() {
 # what was stored against what was acknowledged.
 bench_store() {
     local name="$1" store="$2" sync="${3:-full}" rounds="${4:-$ROUNDS}"
-    local healthz=() notify=() acked=0
+    local healthz=() notify=() healthz_cpu=() notify_cpu=() acked=0
     start_server "$store" "$sync"
     for round in $(seq 1 "$rounds"); do
         wrk_run "$name GET /healthz" "http://127.0.0.1:$PORT/healthz"
         healthz+=("$RPS")
+        healthz_cpu+=("$CPU_US")
         BENCH_GUID="bench-$name" ACK_DIR="" wrk_run "$name POST /notify" -s bench/notify/post-resources.lua "http://127.0.0.1:$PORT"
         notify+=("$RPS")
+        notify_cpu+=("$CPU_US")
         acked=$((acked + ACKED))
     done
     local stored
     stored=$(stored_events "bench-$name" | wc -l)
-    python3 - "$name" "${healthz[*]}" "${notify[*]}" "$acked" "$stored" <<'PY'
+    python3 - "$name" "${healthz[*]}" "${notify[*]}" "${healthz_cpu[*]}" "${notify_cpu[*]}" "$acked" "$stored" <<'PY'
 import statistics, sys
-name, healthz, notify, acked, stored = sys.argv[1], [float(x) for x in sys.argv[2].split()], [float(x) for x in sys.argv[3].split()], int(sys.argv[4]), int(sys.argv[5])
+name = sys.argv[1]
+healthz, notify, healthz_cpu, notify_cpu = ([float(x) for x in arg.split()] for arg in sys.argv[2:6])
+acked, stored = int(sys.argv[6]), int(sys.argv[7])
 ratios = [n / h for n, h in zip(notify, healthz)]
 print(f"{name}: median over {len(notify)} rounds: POST /notify {statistics.median(notify):.0f} req/s, GET /healthz {statistics.median(healthz):.0f} req/s, "
       f"notify/healthz ratio {statistics.median(ratios):.2f} (rounds: {', '.join(f'{r:.2f}' for r in ratios)}); "
+      f"server CPU per request {statistics.median(notify_cpu):.0f} us vs {statistics.median(healthz_cpu):.0f} us for /healthz; "
       f"acknowledged {acked}, stored {stored}, lost {max(0, acked - stored)}")
 PY
     stop_server
