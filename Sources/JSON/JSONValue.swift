@@ -122,24 +122,22 @@ extension JSONValue: Codable {
 // MARK: - Text
 
 extension JSONValue {
-    /// Parses JSON text.
+    /// Parses JSON text (RFC 8259, one value, nesting at most 512 deep as `JSONDecoder` allows).
     public init(parsing data: Data) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
+        self = try data.withUnsafeBytes { bytes in try JSONParser.parse(bytes) }
     }
 
     public init(parsing text: String) throws {
-        try self.init(parsing: Data(text.utf8))
+        var text = text
+        self = try text.withUTF8 { bytes in try JSONParser.parse(UnsafeRawBufferPointer(bytes)) }
     }
 
     /// Compact JSON with keys sorted, so equal values always render to equal bytes.
     public func encoded() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding a JSONValue cannot fail: every case maps to JSON.
-        return (try? encoder.encode(self)) ?? Data("null".utf8)
+        Data(encodedBytes())
     }
 
     public func encodedString() -> String {
-        String(decoding: encoded(), as: UTF8.self)
+        String(decoding: encodedBytes(), as: UTF8.self)
     }
 }

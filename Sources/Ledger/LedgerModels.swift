@@ -190,3 +190,11 @@ public struct DeployLock: Sendable, Codable, Equatable {
         self.since = since
     }
 }
+
+extension JSONValue {
+    /// Compact JSON for the ledger's own columns, keys in the dictionary's order (readers parse
+    /// the text, nobody compares it).
+    func storageText() -> String {
+        String(decoding: encodedBytes(sortedKeys: false), as: UTF8.self)
+    }
+}

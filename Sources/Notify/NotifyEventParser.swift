@@ -8,10 +8,12 @@ import NIOCore
 public enum NotifyEventParser {
     /// Guids longer than this are refused: no agent needs one, and they would bloat every index.
     public static let maxGuidLength = 256
+    /// No report needs deeper nesting; the limit keeps a hostile body from costing much.
+    public static let maxDepth = 64
 
     public static func parse(_ body: ByteBuffer) throws -> NotifyEvent {
         let parsed = body.withUnsafeReadableBytes { bytes in
-            Result { () throws(JSONBodyParser.Failure) -> JSONValue in try JSONBodyParser.parse(bytes) }
+            Result { () throws(JSONParser.Failure) -> JSONValue in try JSONParser.parse(bytes, maxDepth: maxDepth) }
         }
         switch parsed {
         case .success(let value):

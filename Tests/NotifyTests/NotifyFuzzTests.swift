@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Ledger
 import Notify
 import Testing
@@ -41,6 +42,21 @@ struct SplitMix64: RandomNumberGenerator {
             }
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    @Test func whatTheBodyParserAcceptsFoundationReadsTheSame() throws {
+        var random = SplitMix64(state: 42)
+        var accepted = 0
+        for _ in 0..<3000 {
+            let text = Self.mutate(Self.seeds.randomElement(using: &random)!, &random)
+            guard let mine = try? JSONValue(parsing: text) else {
+                // What the parser refuses, Foundation refuses too (or reads as something other than JSON allows).
+                continue
+            }
+            accepted += 1
+            #expect(mine == (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))), "\(text.debugDescription)")
+        }
+        #expect(accepted > 0)
     }
 
     @Test func thousandsOfMalformedBodiesNeverGetA5xx() async throws {

@@ -1,28 +1,32 @@
-import JSON
-
 /// A strict RFC 8259 parser from bytes straight to `JSONValue`.
 ///
-/// `POST /notify` is the server's hot path: decoding `JSONValue` through `JSONDecoder` tries each
-/// type in turn and throws on every miss, which costs more than the SQLite write. This reads each
-/// byte once, limits nesting, and says where the text went wrong.
-struct JSONBodyParser {
-    struct Failure: Error, Sendable, CustomStringConvertible {
-        var offset: Int
-        var reason: String
-        var description: String { "\(reason) at byte \(offset)" }
+/// Decoding `JSONValue` through `JSONDecoder` tries each type in turn and throws on every miss:
+/// on the notify server's hot path that cost more than the SQLite write, and every AWS answer and
+/// stored event went through it too. This reads each byte once, limits nesting, and says where
+/// the text went wrong.
+public struct JSONParser {
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var offset: Int
+        public var reason: String
+        public var description: String { "\(reason) at byte \(offset)" }
     }
 
-    static let maxDepth = 64
+    /// Foundation's own limit: what `JSONDecoder` read, this reads.
+    public static let defaultMaxDepth = 512
 
     private let bytes: UnsafeRawBufferPointer
+    private let maxDepth: Int
     private var index = 0
 
-    private init(_ bytes: UnsafeRawBufferPointer) {
+    private init(_ bytes: UnsafeRawBufferPointer, maxDepth: Int) {
         self.bytes = bytes
+        self.maxDepth = maxDepth
     }
 
-    static func parse(_ bytes: UnsafeRawBufferPointer) throws(Failure) -> JSONValue {
-        var parser = JSONBodyParser(bytes)
+    /// The one JSON value `bytes` hold (whitespace around it allowed), with objects and arrays
+    /// nested at most `maxDepth` deep.
+    public static func parse(_ bytes: UnsafeRawBufferPointer, maxDepth: Int = defaultMaxDepth) throws(Failure) -> JSONValue {
+        var parser = JSONParser(bytes, maxDepth: maxDepth)
         parser.skipWhitespace()
         let value = try parser.value(depth: 0)
         parser.skipWhitespace()
@@ -33,7 +37,7 @@ struct JSONBodyParser {
     // MARK: - Values
 
     private mutating func value(depth: Int) throws(Failure) -> JSONValue {
-        guard index < bytes.count else { throw failure("the body ends where a value should start") }
+        guard index < bytes.count else { throw failure("the text ends where a value should start") }
         switch bytes[index] {
         case UInt8(ascii: "{"):
             return try object(depth: depth + 1)
@@ -58,7 +62,7 @@ struct JSONBodyParser {
     }
 
     private mutating func object(depth: Int) throws(Failure) -> JSONValue {
-        guard depth <= Self.maxDepth else { throw failure("objects and arrays nested deeper than \(Self.maxDepth)") }
+        guard depth <= maxDepth else { throw failure("objects and arrays nested deeper than \(maxDepth)") }
         index += 1
         var members: [String: JSONValue] = [:]
         skipWhitespace()
@@ -74,9 +78,11 @@ struct JSONBodyParser {
             guard peek(UInt8(ascii: ":")) else { throw failure("expected ':' after a member name") }
             index += 1
             skipWhitespace()
-            members[key] = try value(depth: depth)
+            let member = try value(depth: depth)
+            // A repeated name keeps its first value, as `JSONDecoder` does.
+            if members[key] == nil { members[key] = member }
             skipWhitespace()
-            guard index < bytes.count else { throw failure("the body ends inside an object") }
+            guard index < bytes.count else { throw failure("the text ends inside an object") }
             if bytes[index] == UInt8(ascii: ",") {
                 index += 1
             } else if bytes[index] == UInt8(ascii: "}") {
@@ -89,7 +95,7 @@ struct JSONBodyParser {
     }
 
     private mutating func array(depth: Int) throws(Failure) -> JSONValue {
-        guard depth <= Self.maxDepth else { throw failure("objects and arrays nested deeper than \(Self.maxDepth)") }
+        guard depth <= maxDepth else { throw failure("objects and arrays nested deeper than \(maxDepth)") }
         index += 1
         var elements: [JSONValue] = []
         skipWhitespace()
@@ -101,7 +107,7 @@ struct JSONBodyParser {
             skipWhitespace()
             elements.append(try value(depth: depth))
             skipWhitespace()
-            guard index < bytes.count else { throw failure("the body ends inside an array") }
+            guard index < bytes.count else { throw failure("the text ends inside an array") }
             if bytes[index] == UInt8(ascii: ",") {
                 index += 1
             } else if bytes[index] == UInt8(ascii: "]") {
@@ -143,7 +149,7 @@ struct JSONBodyParser {
                 return text
             case UInt8(ascii: "\\"):
                 index += 1
-                guard index < bytes.count else { throw failure("the body ends inside an escape") }
+                guard index < bytes.count else { throw failure("the text ends inside an escape") }
                 let escape = bytes[index]
                 index += 1
                 switch escape {
@@ -165,7 +171,7 @@ struct JSONBodyParser {
                 index += 1
             }
         }
-        throw failure("the body ends inside a string")
+        throw failure("the text ends inside a string")
     }
 
     /// After `\u`: four hex digits, and a second `\uXXXX` for a surrogate pair.
@@ -187,7 +193,7 @@ struct JSONBodyParser {
     }
 
     private mutating func hex4() throws(Failure) -> UInt32 {
-        guard index + 4 <= bytes.count else { throw failure("the body ends inside a unicode escape") }
+        guard index + 4 <= bytes.count else { throw failure("the text ends inside a unicode escape") }
         var value: UInt32 = 0
         for _ in 0..<4 {
             let byte = bytes[index]
@@ -235,7 +241,7 @@ struct JSONBodyParser {
 
     private mutating func literal(_ word: StaticString) throws(Failure) {
         let count = word.utf8CodeUnitCount
-        guard index + count <= bytes.count else { throw failure("unexpected end of the body") }
+        guard index + count <= bytes.count else { throw failure("unexpected end of the text") }
         let matches = word.withUTF8Buffer { expected in
             (0..<count).allSatisfy { bytes[index + $0] == expected[$0] }
         }

@@ -1,19 +1,17 @@
-import JSON
-
 extension JSONValue {
-    /// Compact JSON for the ledger's own columns, written by hand.
-    ///
-    /// Every recorded event is serialised at least once inside the write transaction; going through
-    /// `JSONEncoder` there cost more than the SQLite statements. Keys keep the dictionary's order
-    /// (readers parse the text, nobody compares it).
-    func storageText() -> String {
+    /// Compact JSON text, written by hand: going through `JSONEncoder` cost more than the SQLite
+    /// statements on the ledger's write path. With `sortedKeys`, equal values always give equal
+    /// bytes (what request bodies and signatures need); without, keys keep the dictionary's order.
+    /// Strings escape `"`, `\\` and control characters only (as `JSONEncoder` does); `/` and
+    /// non-ASCII stay as they are.
+    public func encodedBytes(sortedKeys: Bool = true) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(128)
-        write(into: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        write(into: &bytes, sortedKeys: sortedKeys)
+        return bytes
     }
 
-    private func write(into bytes: inout [UInt8]) {
+    private func write(into bytes: inout [UInt8], sortedKeys: Bool) {
         switch self {
         case .null:
             bytes.append(contentsOf: "null".utf8)
@@ -33,18 +31,23 @@ extension JSONValue {
             bytes.append(UInt8(ascii: "["))
             for (index, value) in values.enumerated() {
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                value.write(into: &bytes)
+                value.write(into: &bytes, sortedKeys: sortedKeys)
             }
             bytes.append(UInt8(ascii: "]"))
         case .object(let members):
             bytes.append(UInt8(ascii: "{"))
             var first = true
-            for (key, value) in members {
+            func member(_ key: String, _ value: JSONValue) {
                 if !first { bytes.append(UInt8(ascii: ",")) }
                 first = false
                 Self.writeString(key, into: &bytes)
                 bytes.append(UInt8(ascii: ":"))
-                value.write(into: &bytes)
+                value.write(into: &bytes, sortedKeys: sortedKeys)
+            }
+            if sortedKeys {
+                for key in members.keys.sorted() { member(key, members[key]!) }
+            } else {
+                for (key, value) in members { member(key, value) }
             }
             bytes.append(UInt8(ascii: "}"))
         }
@@ -61,6 +64,8 @@ extension JSONValue {
             case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
             case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
             case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0x08: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+            case 0x0C: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
             case 0x00..<0x20:
                 bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
                                           hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]])
