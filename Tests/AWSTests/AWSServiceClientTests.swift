@@ -8,11 +8,12 @@ import Testing
 @Suite struct AWSServiceClientTests {
     static let credentials = AWSCredentials(accessKeyId: "AKIDTEST", secretAccessKey: "test-secret-never-shown", sessionToken: "test-token-never-shown")
 
-    static func client(_ baseURL: String, attempts: Int = 4) throws -> AWSJSONClient {
-        // A short deadline: the HTTP client keeps retrying a refused connection until it passes.
+    /// A client with a deadline long enough for a loaded test machine; the unreachable-endpoint
+    /// test passes a short one (the HTTP client keeps retrying a refused connection until it passes).
+    static func client(_ baseURL: String, attempts: Int = 4, timeout: Duration = .seconds(15)) throws -> AWSJSONClient {
         let transport = AWSServiceClient(
             service: .dynamoDB, displayName: "DynamoDB", endpoint: try AWSEndpoint(url: baseURL), region: "us-east-1",
-            credentials: credentials, retryPolicy: AWSRetryPolicy(maxAttempts: attempts, baseDelay: .zero), timeout: .seconds(2))
+            credentials: credentials, retryPolicy: AWSRetryPolicy(maxAttempts: attempts, baseDelay: .zero), timeout: timeout)
         return AWSJSONClient(transport: transport, targetPrefix: "DynamoDB_20120810", jsonVersion: "1.0")
     }
 
@@ -111,7 +112,7 @@ import Testing
         // A port that was free a moment ago: nothing listens there. The HTTP client retries the
         // connection until the deadline, so the signed client does not start over.
         let port = try await ScriptedServer.with([]) { _, url in url }
-        let error = try await #require(throws: AWSError.self) { try await Self.client(port, attempts: 3).call("ListTables", [:]) }
+        let error = try await #require(throws: AWSError.self) { try await Self.client(port, attempts: 3, timeout: .seconds(2)).call("ListTables", [:]) }
         #expect(error.kind == .timedOut)
         #expect(!error.isRetryable)
         #expect(error.description.contains("check the network and the endpoint"))

@@ -8,7 +8,7 @@ import Testing
     static func client(_ url: String) throws -> DynamoDBClient {
         DynamoDBClient(transport: AWSServiceClient(
             service: .dynamoDB, displayName: "DynamoDB", endpoint: try AWSEndpoint(url: url), region: "us-east-1",
-            credentials: AWSServiceClientTests.credentials, retryPolicy: AWSRetryPolicy(maxAttempts: 1, baseDelay: .zero), timeout: .seconds(5)))
+            credentials: AWSServiceClientTests.credentials, retryPolicy: AWSRetryPolicy(maxAttempts: 1, baseDelay: .zero), timeout: .seconds(15)))
     }
 
     static func items(_ count: Int) -> [DynamoDBItem] {
