@@ -78,9 +78,11 @@ public struct JSONParser {
             guard peek(UInt8(ascii: ":")) else { throw failure("expected ':' after a member name") }
             index += 1
             skipWhitespace()
-            let member = try value(depth: depth)
-            // A repeated name keeps its first value, as `JSONDecoder` does.
-            if members[key] == nil { members[key] = member }
+            // A repeated name keeps its first value, as `JSONDecoder` does (one hash lookup when
+            // names are distinct, the common case).
+            if let first = members.updateValue(try value(depth: depth), forKey: key) {
+                members[key] = first
+            }
             skipWhitespace()
             guard index < bytes.count else { throw failure("the text ends inside an object") }
             if bytes[index] == UInt8(ascii: ",") {
