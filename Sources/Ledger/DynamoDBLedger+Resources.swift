@@ -98,24 +98,52 @@ extension DynamoDBLedger {
             createdAt: createdAt, updatedAt: date(item["updatedAt"]) ?? createdAt)
     }
 
+    /// Keys set by one UpdateItem: DynamoDB refuses update expressions over 4 KB, and a batch of
+    /// reports (or one large report) can name hundreds of resources.
+    static let keysPerMerge = 50
+
     /// Sets each reported key inside `awsResources`, keeping the keys nobody named, so two merges
-    /// racing each other both land. The map is created first (conditionally) when the item has none.
+    /// racing each other both land; `keysPerMerge` keys to a call.
     static func mergeResources(
+        guid: String, userId: String, name: String, data: [String: JSONValue], now: DynamoDBValue, tables: Tables, client: DynamoDBClient
+    ) async throws {
+        for chunk in mergeChunks(data) {
+            try await mergeResourceKeys(guid: guid, userId: userId, name: name, data: chunk, now: now, tables: tables, client: client)
+        }
+    }
+
+    /// `data` in parts of at most `keysPerMerge` keys; an empty report is one empty part (it still
+    /// names the project and moves updatedAt).
+    static func mergeChunks(_ data: [String: JSONValue]) -> [[String: JSONValue]] {
+        let entries = data.sorted { $0.key < $1.key }
+        return stride(from: 0, to: max(entries.count, 1), by: keysPerMerge).map { start in
+            Dictionary(uniqueKeysWithValues: entries[start..<min(start + keysPerMerge, entries.count)].map { ($0.key, $0.value) })
+        }
+    }
+
+    /// The update expression of one merge of `keyCount` keys (named `#k0`, `:v0`, ...).
+    static func mergeExpression(keyCount: Int) -> String {
+        "SET " + (["projectName = :name", "updatedAt = :now", "createdAt = if_not_exists(createdAt, :now)"]
+            + (0..<keyCount).map { "#resources.#k\($0) = :v\($0)" }).joined(separator: ", ")
+    }
+
+    /// One merge of at most `keysPerMerge` keys. The map is created first (conditionally) when the
+    /// item has none.
+    private static func mergeResourceKeys(
         guid: String, userId: String, name: String, data: [String: JSONValue], now: DynamoDBValue, tables: Tables, client: DynamoDBClient
     ) async throws {
         let key = Self.resourceKey(userId: userId, guid: guid)
         var names = ["#resources": "awsResources"]
         var values: DynamoDBItem = [":name": .string(name), ":now": now, ":map": .string("M")]
-        var sets = ["projectName = :name", "updatedAt = :now", "createdAt = if_not_exists(createdAt, :now)"]
         for (index, entry) in data.sorted(by: { $0.key < $1.key }).enumerated() {
             names["#k\(index)"] = entry.key
             values[":v\(index)"] = DynamoDBValue(entry.value)
-            sets.append("#resources.#k\(index) = :v\(index)")
         }
+        let update = mergeExpression(keyCount: data.count)
         for _ in 0..<maxMergeAttempts {
             do {
                 try await client.updateItem(
-                    table: tables.resources, key: key, update: "SET " + sets.joined(separator: ", "),
+                    table: tables.resources, key: key, update: update,
                     condition: "attribute_type(#resources, :map)", names: names, values: values,
                     returnValues: .none)
                 return

@@ -124,6 +124,28 @@ struct DynamoDBLedgerTests {
         #expect(try await ledger.events(guid: "mixed", after: nil, limit: nil).count == 11)
     }
 
+    @Test func aReportNamingHundredsOfResourcesKeepsThemAll() async throws {
+        let ledger = try await DynamoDBMoto.ledger()
+        let many = Dictionary(uniqueKeysWithValues: (0..<230).map { ("resource-with-a-longish-name-\($0)", JSONValue.string("arn:aws:s3:::bucket-\($0)")) })
+        try await ledger.record(NotifyEvent(guid: "wide", kind: .resources, data: many), at: Self.t0)
+        try await ledger.record(NotifyEvent(guid: "wide", kind: .resources, data: ["late": "x"]), at: Self.t0.addingTimeInterval(1))
+        let record = try #require(try await ledger.resources(guid: "wide"))
+        #expect(record.awsResources.count == 231)
+        #expect(record.awsResources["resource-with-a-longish-name-229"] == "arn:aws:s3:::bucket-229")
+        #expect(record.updatedAt == Self.t0.addingTimeInterval(1))
+    }
+
+    @Test func mergesStayUnderDynamoDBsExpressionLimit() {
+        // DynamoDB refuses update expressions over 4 KB; moto does not check, so this is checked here.
+        let many = Dictionary(uniqueKeysWithValues: (0..<230).map { ("r\($0)", JSONValue.number(Double($0))) })
+        let chunks = DynamoDBLedger.mergeChunks(many)
+        #expect(chunks.count == 5)
+        #expect(chunks.reduce(into: [String: JSONValue]()) { $0.merge($1) { a, _ in a } } == many)
+        #expect(chunks.allSatisfy { DynamoDBLedger.mergeExpression(keyCount: $0.count).utf8.count < 4096 })
+        #expect(DynamoDBLedger.mergeExpression(keyCount: many.count).utf8.count > 4096, "230 keys in one expression would be refused")
+        #expect(DynamoDBLedger.mergeChunks([:]) == [[:]])
+    }
+
     @Test func dataNestedDeeperThanDynamoDBAllowsIsRefusedBeforeAnyCall() throws {
         var deep: JSONValue = "bottom"
         for _ in 0..<40 { deep = ["next": deep] }
