@@ -36,21 +36,25 @@ extension JSONValue {
             bytes.append(UInt8(ascii: "]"))
         case .object(let members):
             bytes.append(UInt8(ascii: "{"))
-            var first = true
-            func member(_ key: String, _ value: JSONValue) {
-                if !first { bytes.append(UInt8(ascii: ",")) }
-                first = false
-                Self.writeString(key, into: &bytes)
-                bytes.append(UInt8(ascii: ":"))
-                value.write(into: &bytes, sortedKeys: sortedKeys)
-            }
             if sortedKeys {
-                for key in members.keys.sorted() { member(key, members[key]!) }
+                for (index, key) in members.keys.sorted().enumerated() {
+                    if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                    Self.writeMember(key, members[key]!, into: &bytes, sortedKeys: true)
+                }
             } else {
-                for (key, value) in members { member(key, value) }
+                for (index, member) in members.enumerated() {
+                    if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                    Self.writeMember(member.key, member.value, into: &bytes, sortedKeys: false)
+                }
             }
             bytes.append(UInt8(ascii: "}"))
         }
+    }
+
+    private static func writeMember(_ key: String, _ value: JSONValue, into bytes: inout [UInt8], sortedKeys: Bool) {
+        writeString(key, into: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        value.write(into: &bytes, sortedKeys: sortedKeys)
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
