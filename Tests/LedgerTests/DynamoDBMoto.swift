@@ -1,29 +1,16 @@
 import AWS
 import Foundation
+import TestSupport
 @testable import Ledger
 
 /// The moto_server scripts/moto.sh started (signature checks on), for the DynamoDB ledger tests.
 enum DynamoDBMoto {
-    static let environment = ProcessInfo.processInfo.environment
-
-    static var isAvailable: Bool {
-        ["DEPLOYOTRON_TEST_MOTO_ENDPOINT", "DEPLOYOTRON_TEST_MOTO_ACCESS_KEY_ID", "DEPLOYOTRON_TEST_MOTO_SECRET_ACCESS_KEY"]
-            .allSatisfy { !(environment[$0] ?? "").isEmpty }
-    }
-
-    /// What a user would export to point deployotron at moto.
-    static var awsEnvironment: [String: String] {
-        [
-            "AWS_ENDPOINT_URL": environment["DEPLOYOTRON_TEST_MOTO_ENDPOINT"] ?? "",
-            "AWS_ACCESS_KEY_ID": environment["DEPLOYOTRON_TEST_MOTO_ACCESS_KEY_ID"] ?? "",
-            "AWS_SECRET_ACCESS_KEY": environment["DEPLOYOTRON_TEST_MOTO_SECRET_ACCESS_KEY"] ?? "",
-            "HOME": "/nonexistent",
-        ]
-    }
+    static var isAvailable: Bool { MotoServer.isAvailable }
+    static var awsEnvironment: [String: String] { MotoServer.awsEnvironment() }
 
     /// A ledger on tables no other test uses, created.
     static func ledger(pageSize: Int? = nil) async throws -> DynamoDBLedger {
-        let table = "ledger-\(UUID().uuidString.prefix(8).lowercased())"
+        let table = MotoServer.uniqueTable("ledger")
         let client = try DynamoDBClient.fromEnvironment(region: "us-east-1", environment: awsEnvironment)
         let ledger = DynamoDBLedger(table: table, client: client, pageSize: pageSize)
         try await ledger.createTables()
@@ -42,7 +29,7 @@ enum DynamoDBMoto {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", program] + arguments
-        var env = environment
+        var env = ProcessInfo.processInfo.environment
         env["AWS_ACCESS_KEY_ID"] = awsEnvironment["AWS_ACCESS_KEY_ID"]
         env["AWS_SECRET_ACCESS_KEY"] = awsEnvironment["AWS_SECRET_ACCESS_KEY"]
         env["AWS_DEFAULT_REGION"] = "us-east-1"

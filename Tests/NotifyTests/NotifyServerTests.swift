@@ -3,6 +3,7 @@ import Foundation
 import JSON
 import Ledger
 import Notify
+import TestSupport
 import Testing
 
 @Suite struct NotifyServerTests {
@@ -88,8 +89,8 @@ import Testing
         }
     }
 
-    @Test func whatDynamoDBCannotHoldIsA400ThatSaysWhy() async throws {
-        guard TestStore.available.contains(.dynamodb) else { return }
+    @Test(.enabled(if: MotoServer.isAvailable, "needs moto_server: run scripts/test.sh"))
+    func whatDynamoDBCannotHoldIsA400ThatSaysWhy() async throws {
         let dir = try TemporaryDirectory()
         let store = try await TestStore.dynamodb.open(in: dir)
         try await LiveServer.with(store: store) { server in
