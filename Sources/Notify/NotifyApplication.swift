@@ -53,5 +53,24 @@ public func runNotifyServer(
     let app = try buildApplication(store: store, configuration: configuration, logger: logger) { channel in
         await onServerRunning(channel.localAddress?.port ?? configuration.port)
     }
-    try await app.runService()
+    do {
+        try await app.runService()
+    } catch let error as IOError {
+        throw bindFailure(error, configuration: configuration) ?? error
+    }
+}
+
+/// What to do when the address cannot be had, in one sentence; nil for other I/O errors.
+func bindFailure(_ error: IOError, configuration: NotifyServerConfiguration) -> NotifyError? {
+    let address = "\(configuration.host):\(configuration.port)"
+    switch error.errnoCode {
+    case EADDRINUSE:
+        return NotifyError(.internalServerError, "\(address) is already in use (another deployotron serve?); stop it or pick another port with --port")
+    case EACCES:
+        return NotifyError(.internalServerError, "binding \(address) is not allowed for this user; ports below 1024 need privileges, pick another with --port")
+    case EADDRNOTAVAIL:
+        return NotifyError(.internalServerError, "\(configuration.host) is not an address of this machine; pass one it has (127.0.0.1 to stay local) with --host")
+    default:
+        return nil
+    }
 }
