@@ -178,7 +178,8 @@ struct ExcerptBuilder {
                       lines[end].number == lines[end - 1].number + 1, lines[end].score < 3, !lines[end].signature {
                     end += 1
                 }
-                if end - start > foldRun {
+                // A fold keeps the run's first two lines and its last, so it needs four or more.
+                if end - start > max(foldRun, 3) {
                     for k in (start + 2)..<(end - 1) { folded.insert(lines[k].number) }
                 }
                 start = end

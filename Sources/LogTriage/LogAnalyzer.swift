@@ -167,7 +167,7 @@ public struct LogAnalyzer: Sendable {
             let a = miner.clusters[$0], b = miner.clusters[$1]
             return a.count != b.count ? a.count > b.count : a.firstLine < b.firstLine
         }
-        let limited = options.templateLimit.map { Array(order.prefix($0)) } ?? order
+        let limited = options.templateLimit.map { Array(order.prefix(max(0, $0))) } ?? order
         let templates = limited.map { index in
             let cluster = miner.clusters[index]
             return LogAnalysis.Template(id: index, pattern: redactor.redact(miner.pattern(Int32(index))),
@@ -221,7 +221,7 @@ public struct LogAnalyzer: Sendable {
             if a.1 != b.1 { return a.1 > b.1 }
             return a.0.number > b.0.number
         }.map(\.0)
-        return ranked.prefix(options.keyLineLimit).sorted { $0.number < $1.number }.map {
+        return ranked.prefix(max(0, options.keyLineLimit)).sorted { $0.number < $1.number }.map {
             LogAnalysis.KeyLine(line: $0.number, text: redactor.redact(ExcerptBuilder.display($0.text, limit: 300)))
         }
     }

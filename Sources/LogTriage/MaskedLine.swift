@@ -13,8 +13,8 @@ final class MaskedLine {
     // Fixed buffers, allocated once: the hot loop appends without uniqueness checks.
     let hashes = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: MaskedLine.capacity)
     let flags = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: MaskedLine.capacity)
-    let starts = UnsafeMutableBufferPointer<Int32>.allocate(capacity: MaskedLine.capacity)
-    let ends = UnsafeMutableBufferPointer<Int32>.allocate(capacity: MaskedLine.capacity)
+    let starts = UnsafeMutableBufferPointer<Int>.allocate(capacity: MaskedLine.capacity)
+    let ends = UnsafeMutableBufferPointer<Int>.allocate(capacity: MaskedLine.capacity)
     private(set) var count = 0
     /// A hash of the whole masked token sequence.
     private(set) var lineHash: UInt64 = 0
@@ -89,8 +89,9 @@ final class MaskedLine {
                 // Fold the overflow into the last token so long lines stay bounded.
                 let last = count - 1
                 hashes[last] = (hashes[last] ^ hash) &* Self.fnvPrime
-                ends[last] = Int32(i)
+                ends[last] = i
                 if anyVariable { flags[last] |= Self.hasVariable }
+                if anyLiteralWord { flags[last] &= ~Self.allVariable }
                 continue
             }
             var flag: UInt8 = 0
@@ -100,8 +101,8 @@ final class MaskedLine {
             }
             hashes[count] = hash
             flags[count] = flag
-            starts[count] = Int32(tokenStart)
-            ends[count] = Int32(i)
+            starts[count] = tokenStart
+            ends[count] = i
             count += 1
         }
         dropHeader(line)
@@ -165,20 +166,20 @@ final class MaskedLine {
     }
 
     private func isSeparator(_ index: Int, _ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        let s = Int(starts[index]), e = Int(ends[index])
+        let s = starts[index], e = ends[index]
         guard e - s <= 2 else { return false }
         for k in s..<e where line[k] != 0x2D && line[k] != 0x7C && line[k] != 0x3A { return false }
         return true
     }
 
     private func isComponent(_ index: Int, _ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        let s = Int(starts[index]), e = Int(ends[index])
+        let s = starts[index], e = ends[index]
         guard e - s >= 2 else { return false }
         return line[e - 1] == 0x3A || (line[s] == 0x5B && line[e - 1] == 0x5D)
     }
 
     private func isLevel(_ index: Int, _ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        var s = Int(starts[index]), e = Int(ends[index])
+        var s = starts[index], e = ends[index]
         while s < e, line[s] == 0x5B || line[s] == 0x3C || line[s] == 0x28 { s += 1 }
         while e > s, line[e - 1] == 0x5D || line[e - 1] == 0x3A || line[e - 1] == 0x3E || line[e - 1] == 0x29 || line[e - 1] == 0x2C { e -= 1 }
         guard e - s >= 4, e - s <= 8 else { return false }
@@ -197,14 +198,16 @@ final class MaskedLine {
         return Set(words.map { $0.utf8.reduce(UInt64(0)) { $0 << 8 | UInt64($1) } })
     }()
 
-    /// The masked text of token `index` (`<*>` for variable words).
-    func maskedText(_ index: Int, in line: UnsafeBufferPointer<UInt8>) -> String {
+    /// The masked text of token `index` (`<*>` for variable words), cut with `…` past about
+    /// `limit` bytes.
+    func maskedText(_ index: Int, in line: UnsafeBufferPointer<UInt8>, limit: Int = .max) -> String {
         if flags[index] & Self.allVariable != 0 { return "<*>" }
         var out: [UInt8] = []
-        var i = Int(starts[index])
-        let end = Int(ends[index])
+        var i = starts[index]
+        let end = ends[index]
         var lastWasMark = false
         while i < end {
+            if out.count > limit { break }
             let byte = line[i]
             if Self.isAlnum(byte) {
                 let wordStart = i
@@ -235,7 +238,11 @@ final class MaskedLine {
                 i += 1
             }
         }
-        return String(decoding: out, as: UTF8.self)
+        guard out.count > limit else { return String(decoding: out, as: UTF8.self) }
+        // Cut at a character boundary, not inside a UTF-8 sequence.
+        var cut = max(0, limit)
+        while cut > 0, out[cut] & 0xC0 == 0x80 { cut -= 1 }
+        return String(decoding: out[..<cut], as: UTF8.self) + "…"
     }
 
     @inline(__always)

@@ -4,11 +4,13 @@
 /// part goes to a wildcard branch); inside a bucket a line joins the most similar template
 /// when at least `similarity` of its positions agree, and the positions that differ become
 /// wildcards. An exact-match cache on the masked line skips the search for lines seen before.
-/// Memory is bounded: past `maxTemplates` new shapes all land in one overflow template.
+/// Memory is bounded: past `maxTemplates` new shapes all land in one overflow template, and a
+/// template keeps at most `patternBytes` of text.
 struct TemplateMiner {
     struct Cluster {
         var tokens: [UInt64]
         var wildcard: [Bool]
+        /// The masked text of the first tokens, as many as fit in `patternBytes`.
         var text: [String]
         var count: Int
         var firstLine: Int
@@ -16,20 +18,37 @@ struct TemplateMiner {
         var sample: String
     }
 
+    /// A bucket of the prefix tree: the token count and the first token (or `wildcardKey`).
+    ///
+    /// Dictionary keys compare field by field, so two shapes whose hashes collide stay in
+    /// different buckets: every template in a bucket has exactly as many tokens as a line
+    /// looked up with that key. Comparing and merging index both with one range because of it.
+    struct Bucket: Hashable {
+        var count: Int
+        var first: UInt64
+    }
+
+    /// An exact masked line: the cache answers only for a line of the same token count.
+    struct Seen: Hashable {
+        var count: Int
+        var hash: UInt64
+    }
+
     let similarity: Double
     let maxTemplates: Int
     let maxCacheEntries: Int
 
     private(set) var clusters: [Cluster] = []
-    private var buckets: [UInt64: [Int32]] = [:]
-    private var cache: [UInt64: Int32] = [:]
+    private var buckets: [Bucket: [Int32]] = [:]
+    private var cache: [Seen: Int32] = [:]
     /// The id of the template that takes every shape once `maxTemplates` is reached.
     private(set) var overflowID: Int32? = nil
 
     init(similarity: Double = 0.7, maxTemplates: Int = 20_000, maxCacheEntries: Int = 200_000) {
         self.similarity = similarity
-        self.maxTemplates = maxTemplates
-        self.maxCacheEntries = maxCacheEntries
+        // Ids are Int32 and one id is kept for the overflow template.
+        self.maxTemplates = min(max(0, maxTemplates), Int(Int32.max) - 1)
+        self.maxCacheEntries = max(0, maxCacheEntries)
     }
 
     /// Tokens of the prefix tree under the length layer; Drain's default depth 4 walks one.
@@ -37,36 +56,29 @@ struct TemplateMiner {
 
     static let wildcardKey: UInt64 = 0x9E37_79B9_7F4A_7C15
 
+    /// Text kept per template for its pattern; a longer pattern ends in ` …`.
+    static let patternBytes = 1_024
+
     /// Assigns the masked line to a template and returns its id.
     mutating func add(_ masked: MaskedLine, line: UnsafeBufferPointer<UInt8>, lineNumber: Int) -> Int32 {
-        if let id = cache[masked.lineHash] {
+        let seen = Seen(count: masked.count, hash: masked.lineHash)
+        if let id = cache[seen] {
             clusters[Int(id)].count += 1
             clusters[Int(id)].lastLine = lineNumber
             return id
         }
-        let key = bucketKey(masked)
+        let key = bucket(masked)
         let n = masked.count
         var best: Int32 = -1
         var bestScore = -1.0
         var bestWild = -1
-        if let candidates = buckets[key] {
-            for id in candidates {
-                let cluster = clusters[Int(id)]
-                var same = 0
-                var wild = 0
-                for i in 0..<n {
-                    if cluster.wildcard[i] {
-                        wild += 1
-                    } else if cluster.tokens[i] == masked.hashes[i] {
-                        same += 1
-                    }
-                }
-                let score = n == 0 ? 1.0 : Double(same) / Double(n)
-                if score > bestScore || (score == bestScore && wild > bestWild) {
-                    best = id
-                    bestScore = score
-                    bestWild = wild
-                }
+        for id in buckets[key] ?? [] {
+            let (same, wild) = Self.agreement(masked, clusters[Int(id)])
+            let score = n == 0 ? 1.0 : Double(same) / Double(n)
+            if score > bestScore || (score == bestScore && wild > bestWild) {
+                best = id
+                bestScore = score
+                bestWild = wild
             }
         }
         let id: Int32
@@ -74,21 +86,17 @@ struct TemplateMiner {
         let threshold = n >= 3 ? min(similarity, Double(n - 1) / Double(n)) : similarity
         if best >= 0, bestScore >= threshold || n == 0 {
             id = best
-            merge(masked, into: Int(best), line: line)
+            merge(masked, into: Int(best))
             clusters[Int(best)].count += 1
             clusters[Int(best)].lastLine = lineNumber
         } else if clusters.count >= maxTemplates {
-            id = overflow(lineNumber: lineNumber)
-            return id
+            return overflow(lineNumber: lineNumber)
         } else {
             id = Int32(clusters.count)
-            var text: [String] = []
-            text.reserveCapacity(masked.count)
-            for i in 0..<masked.count { text.append(masked.maskedText(i, in: line)) }
             clusters.append(Cluster(
                 tokens: masked.tokenArray,
-                wildcard: [Bool](repeating: false, count: masked.count),
-                text: text,
+                wildcard: [Bool](repeating: false, count: n),
+                text: Self.patternText(masked, line: line),
                 count: 1,
                 firstLine: lineNumber,
                 lastLine: lineNumber,
@@ -97,7 +105,7 @@ struct TemplateMiner {
             buckets[key, default: []].append(id)
         }
         if cache.count >= maxCacheEntries { cache.removeAll(keepingCapacity: true) }
-        cache[masked.lineHash] = id
+        if maxCacheEntries > 0 { cache[seen] = id }
         return id
     }
 
@@ -105,15 +113,31 @@ struct TemplateMiner {
     func pattern(_ id: Int32) -> String {
         let cluster = clusters[Int(id)]
         if cluster.text.isEmpty { return "" }
-        return cluster.text.joined(separator: " ")
+        let text = cluster.text.joined(separator: " ")
+        return cluster.text.count < cluster.tokens.count ? text + " …" : text
     }
 
-    private mutating func merge(_ masked: MaskedLine, into index: Int, line: UnsafeBufferPointer<UInt8>) {
-        for i in 0..<masked.count where !clusters[index].wildcard[i] {
-            if clusters[index].tokens[i] != masked.hashes[i] {
-                clusters[index].wildcard[i] = true
-                clusters[index].text[i] = "<*>"
+    /// Positions where the line and a template of its bucket agree, and the template's wildcards.
+    private static func agreement(_ masked: MaskedLine, _ cluster: Cluster) -> (same: Int, wild: Int) {
+        var same = 0
+        var wild = 0
+        // Same bucket, same token count: `cluster.tokens.indices` is `0..<masked.count`.
+        for i in cluster.tokens.indices {
+            if cluster.wildcard[i] {
+                wild += 1
+            } else if cluster.tokens[i] == masked.hashes[i] {
+                same += 1
             }
+        }
+        return (same, wild)
+    }
+
+    private mutating func merge(_ masked: MaskedLine, into index: Int) {
+        // Same bucket, same token count: `tokens.indices` is `0..<masked.count`.
+        for i in clusters[index].tokens.indices
+        where !clusters[index].wildcard[i] && clusters[index].tokens[i] != masked.hashes[i] {
+            clusters[index].wildcard[i] = true
+            if i < clusters[index].text.count { clusters[index].text[i] = "<*>" }
         }
     }
 
@@ -130,13 +154,22 @@ struct TemplateMiner {
         return id
     }
 
-    private func bucketKey(_ masked: MaskedLine) -> UInt64 {
-        var key = UInt64(masked.count) &* MaskedLine.fnvPrime
-        for i in 0..<min(Self.prefixTokens, masked.count) {
-            let token = masked.flags[i] & MaskedLine.hasVariable != 0 ? Self.wildcardKey : masked.hashes[i]
-            key = (key ^ token) &* MaskedLine.fnvPrime
+    private func bucket(_ masked: MaskedLine) -> Bucket {
+        guard masked.count > 0 else { return Bucket(count: 0, first: 0) }
+        let first = masked.flags[0] & MaskedLine.hasVariable != 0 ? Self.wildcardKey : masked.hashes[0]
+        return Bucket(count: masked.count, first: first)
+    }
+
+    /// The masked text of the line's first tokens, at most `patternBytes` in all.
+    static func patternText(_ masked: MaskedLine, line: UnsafeBufferPointer<UInt8>) -> [String] {
+        var text: [String] = []
+        var room = patternBytes
+        for i in 0..<masked.count where room > 0 {
+            let token = masked.maskedText(i, in: line, limit: room)
+            room -= token.utf8.count + 1
+            text.append(token)
         }
-        return key
+        return text
     }
 
     static func sampleText(_ line: UnsafeBufferPointer<UInt8>, limit: Int = 300) -> String {
