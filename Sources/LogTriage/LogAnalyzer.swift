@@ -45,7 +45,12 @@ public struct LogAnalyzer: Sendable {
     /// Analyses the whole source. `onLine`, when given, receives each line's 1-based number
     /// and template id in input order, as the lines are read (for `--per-line`).
     public func analyze(_ source: LogSource, onLine: ((_ line: Int, _ template: Int) -> Void)? = nil) throws -> LogAnalysis {
-        var reader = LogLineReader()
+        try analyze(source, reader: LogLineReader(), onLine: onLine)
+    }
+
+    /// `analyze` with a given reader (the fuzz tests vary its chunk size).
+    func analyze(_ source: LogSource, reader: LogLineReader, onLine: ((_ line: Int, _ template: Int) -> Void)? = nil) throws -> LogAnalysis {
+        var reader = reader
         var pipeline = LinePipeline(analyzer: self)
         try reader.read(source) { line in
             pipeline.process(line, onLine: onLine)

@@ -29,8 +29,8 @@ struct LogLineReader {
     private var scratch: [UInt8] = []
 
     init(chunkSize: Int = 1 << 22, maxLineBytes: Int = 64 * 1024) {
-        self.chunkSize = chunkSize
-        self.maxLineBytes = maxLineBytes
+        self.chunkSize = max(1, chunkSize)
+        self.maxLineBytes = max(1, maxLineBytes)
         carry.reserveCapacity(4096)
         scratch.reserveCapacity(4096)
     }
@@ -40,8 +40,15 @@ struct LogLineReader {
     mutating func read(_ source: LogSource, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         switch source {
         case let .data(data):
+            // In `chunkSize` pieces, like a file, so both take the same path through `feed`.
             try data.withUnsafeBytes { raw in
-                try feed(UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count), body)
+                let bytes = UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count)
+                var start = 0
+                while start < bytes.count {
+                    let end = start + min(chunkSize, bytes.count - start)
+                    try feed(UnsafeBufferPointer(rebasing: bytes[start..<end]), body)
+                    start = end
+                }
             }
         case let .file(url):
             let fd = open(url.path, O_RDONLY)

@@ -238,11 +238,17 @@ final class MaskedLine {
                 i += 1
             }
         }
-        guard out.count > limit else { return String(decoding: out, as: UTF8.self) }
-        // Cut at a character boundary, not inside a UTF-8 sequence.
-        var cut = max(0, limit)
-        while cut > 0, out[cut] & 0xC0 == 0x80 { cut -= 1 }
-        return String(decoding: out[..<cut], as: UTF8.self) + "…"
+        let text = String(decoding: out, as: UTF8.self)
+        // Invalid bytes become U+FFFD, three bytes each: the limit applies to the text.
+        guard text.utf8.count > limit else { return text }
+        var kept = String.UnicodeScalarView()
+        var size = 0
+        for scalar in text.unicodeScalars {
+            size += UTF8.width(scalar)
+            if size > limit { break }
+            kept.append(scalar)
+        }
+        return String(kept) + "…"
     }
 
     @inline(__always)

@@ -53,6 +53,19 @@ import Testing
         #expect(text == "é…")
     }
 
+    @Test func aPatternOfInvalidBytesIsCutByItsText() {
+        // Each invalid byte displays as U+FFFD, three bytes: the limit counts those.
+        let masked = MaskedLine()
+        let line = [UInt8](repeating: 0xFF, count: 2_000)
+        let text = line.withUnsafeBufferPointer { bytes in
+            masked.mask(bytes)
+            return masked.maskedText(0, in: bytes, limit: 100)
+        }
+        #expect(text.hasSuffix("…"))
+        #expect(text.utf8.count <= 100 + "…".utf8.count)
+        #expect(text.unicodeScalars.count == 33 + 1)
+    }
+
     @Test func negativeLimitsInTheOptionsListNothing() throws {
         let options = LogAnalysisOptions(templateLimit: -1, maxTemplates: -5, keyLineLimit: -1)
         let analysis = try LogAnalyzer(options: options).analyze(.text("error: one\nerror: two\n"))
