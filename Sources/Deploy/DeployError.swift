@@ -28,6 +28,10 @@ public struct DeployError: Error, Sendable, CustomStringConvertible {
         case timeout
         /// The target is not implemented yet.
         case unsupportedTarget = "unsupported_target"
+        /// Something the deploy needs is missing (no engine answering, no compose); nothing was started.
+        case preflight
+        /// The user cancelled it (Ctrl-C, SIGTERM, a cancel request); what it started was undone.
+        case cancelled
     }
 
     public var code: Code

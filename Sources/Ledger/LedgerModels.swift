@@ -108,6 +108,8 @@ public enum DeploymentStatus: String, Sendable, Codable, CaseIterable {
     case rolledBack = "rolled_back"
     /// The process that ran it died before it finished; set on the next start.
     case interrupted
+    /// Stopped by the user (Ctrl-C, SIGTERM, a cancel request); what it had started was undone.
+    case cancelled
 
     /// Still being worked on by some process.
     public var isActive: Bool { self == .pending || self == .inProgress }
@@ -116,7 +118,8 @@ public enum DeploymentStatus: String, Sendable, Codable, CaseIterable {
 /// One deployment of one project, from first step to its end.
 public struct DeploymentRecord: Sendable, Codable, Equatable {
     public var id: String
-    /// The project: its guid when it has one, else its directory's absolute path.
+    /// The project's guid (`.deployotron/project.json`); records written before guids were used
+    /// everywhere held the directory's absolute path and are adopted on first use.
     public var projectId: String
     /// A short name for images and containers (`<name>:deploy_<id prefix>`).
     public var name: String

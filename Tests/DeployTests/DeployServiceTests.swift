@@ -1,10 +1,13 @@
 import Foundation
+import JSON
 import Ledger
 import Testing
 @testable import Deploy
 
 @Suite struct DeployServiceTests {
-    @Test func deployBuildsTagsStartsAndRecords() async throws {
+    static let stem = "shop-7f3c2a1e"
+
+    @Test func deployBuildsRunsAndRecordsUnderTheProjectGuid() async throws {
         let harness = try DeployHarness()
         let app = try harness.expressApp()
         try harness.scriptHealthyStart()
@@ -14,9 +17,10 @@ import Testing
         let record = try #require(try await harness.ledger.deployment(id: outcome.deployment.id))
         #expect(record.status == .running)
         #expect(record.name == "shop")
-        #expect(record.projectId == app.standardizedFileURL.path)
+        #expect(record.projectId == DeployHarness.guid)
         #expect(UUID(uuidString: record.id) != nil)
-        let tag = "shop:deploy_" + record.id.replacingOccurrences(of: "-", with: "").prefix(8)
+        let short = record.id.replacingOccurrences(of: "-", with: "").prefix(8)
+        let tag = "\(Self.stem):deploy_\(short)"
         #expect(record.imageTag == tag)
         let port = try #require(record.port)
         #expect(PortAllocator.defaultRange.contains(port))
@@ -26,67 +30,63 @@ import Testing
         #expect(record.logExcerpt?.contains("listening on 0.0.0.0:3000") == true)
         #expect(try await harness.ledger.portAllocations().map(\.deploymentId) == [record.id])
 
-        // docker was driven as a real engine would be.
+        // One container of its own, named and labelled with the project's guid, on loopback.
+        let run = try #require(harness.docker.calls("run").first)
+        #expect(run.contains("\(Self.stem)-\(short)"))
+        #expect(run.contains(tag))
+        #expect(run.joined(separator: " ").contains("127.0.0.1:\(port):3000"))
+        #expect(run.contains("deployotron.project=\(DeployHarness.guid)"))
+        #expect(harness.docker.calls("compose", containing: "up").isEmpty)
         let build = try #require(harness.docker.calls("build").first)
-        #expect(build[build.index(after: try #require(build.firstIndex(of: "-t")))] == tag)
-        #expect(build.last == app.standardizedFileURL.path)
+        #expect(build.contains(tag))
         #expect(build.contains("deployotron.deployment=\(record.id)"))
-        let up = try #require(harness.docker.calls("compose", containing: "up").first)
-        #expect(up.contains("deployotron-shop"))
-        #expect(harness.docker.calls("inspect").count == 2)
-        #expect(harness.clock.sleepCount == 1)
-
-        // The compose file publishes the allocated port to the container's.
-        let composeFile = harness.target.composeProject(of: record).file
-        let compose = try String(contentsOf: composeFile, encoding: .utf8)
-        #expect(compose.contains("\"\(port):3000\""))
-        #expect(compose.contains("image: \"\(tag)\""))
         #expect(FileManager.default.fileExists(atPath: harness.target.folder(of: record).appendingPathComponent("Dockerfile").path))
 
-        // The lock is free again.
+        // The lock is free again, and the project's resources say where it runs.
         #expect(try await harness.ledger.acquireDeployLock(DeployLock(projectId: record.projectId, deploymentId: "next", holder: "t", since: Date())) == nil)
+        let resources = try #require(try await harness.ledger.resources(guid: DeployHarness.guid))
+        #expect(resources.awsResources["localUrl"]?.stringValue == "http://localhost:\(port)")
 
         // Progress: every step started and finished, fractions only grow and end at 1.
         let events = harness.progress.all
         let names = events.filter { $0.phase == .finished }.map(\.step)
-        #expect(names == ["take deploy lock", "detect stack", "allocate port", "prepare files", "build image", "start containers", "wait until healthy", "record"])
+        #expect(names == ["take deploy lock", "detect stack", "allocate port", "prepare files", "build image", "start container", "wait until healthy", "record"])
         let fractions = events.map(\.fraction)
         #expect(zip(fractions, fractions.dropFirst()).allSatisfy { $0 <= $1 })
         #expect(fractions.last == 1)
         #expect(events.contains { $0.step == "build image" && $0.phase == .running && $0.message.contains("npm ci") })
     }
 
-    @Test func unhealthyDeployIsRecordedAsFailedWithTheBindAddressExplained() async throws {
+    @Test func anAppThatNeverAnswersIsTakenDownAndRecordedAsFailed() async throws {
         let harness = try DeployHarness()
         let app = try harness.expressApp()
-        try harness.scriptHealthyStart()
-        try harness.docker.respond("inspect", stdout: FakeDocker.state(status: "running", running: true, health: "unhealthy", probe: "connect ECONNREFUSED 127.0.0.1:3000"))
-        try harness.docker.respond("logs", stdout: "> shop@1.0.0 start\nServer listening on http://127.0.0.1:3000\n")
+        try harness.scriptHealthyStart(logs: "> shop@1.0.0 start\nServer listening on http://127.0.0.1:3000")
+        harness.answering.withLock { $0 = false }
 
         let error = try await #require(throws: DeployError.self) {
             try await harness.service.deployLocal(DeployLocalInput(path: app.path), progress: harness.progress.handler)
         }
         #expect(error.code == .unhealthy)
         #expect(error.step == "wait until healthy")
-        #expect(error.message.contains("health check fails"))
         #expect(error.message.contains("127.0.0.1:3000"))
         #expect(error.message.contains("0.0.0.0"))
-        #expect(error.message.contains("Server listening on http://127.0.0.1:3000"))
 
-        let record = try #require(try await harness.ledger.allDeployments(limit: nil).first)
+        let record = try #require(try await harness.newest())
         #expect(record.status == .failed)
         #expect(record.error?.contains("127.0.0.1:3000") == true)
         #expect(record.logExcerpt?.contains("Server listening on http://127.0.0.1:3000") == true)
         #expect(record.finishedAt != nil)
         #expect(try await harness.ledger.portAllocations().isEmpty)
         #expect(try await harness.ledger.acquireDeployLock(DeployLock(projectId: record.projectId, deploymentId: "x", holder: "t", since: Date())) == nil)
-        // No earlier version to go back to: the failed containers are taken down.
-        #expect(harness.docker.calls("compose", containing: "down").count == 1)
+        // Its container is removed; nothing of it is live.
+        let removed = harness.docker.calls("rm").compactMap(\.last)
+        #expect(removed == [harness.target.containerName(of: record)])
         #expect(harness.progress.all.last?.phase == .failed)
         #expect(try await harness.service.liveDeployment(projectId: record.projectId) == nil)
+        #expect(!FileManager.default.fileExists(atPath: harness.target.folder(of: record).path))
     }
 
-    @Test func exitedContainerOnTheWrongPortIsExplained() async throws {
+    @Test func anExitedContainerIsReportedWithItsCodeAndLastLines() async throws {
         let harness = try DeployHarness()
         let app = try harness.expressApp()
         try harness.scriptHealthyStart()
@@ -97,14 +97,15 @@ import Testing
             try await harness.service.deployLocal(DeployLocalInput(path: app.path))
         }
         #expect(error.message.contains("exited with code 1"))
+        #expect(error.message.contains("ECONNREFUSED db:5432"))
         #expect(error.message.contains("port 5000"))
         #expect(error.message.contains("expects port 3000"))
-        let record = try #require(try await harness.ledger.allDeployments(limit: nil).first)
+        let record = try #require(try await harness.newest())
         #expect(record.status == .failed)
         #expect(record.error?.contains("exited with code 1") == true)
     }
 
-    @Test func failedBuildNeverStartsContainers() async throws {
+    @Test func failedBuildNeverStartsAContainer() async throws {
         let harness = try DeployHarness()
         let app = try harness.expressApp()
         try harness.docker.respond("build", stdout: "#8 [deps 4/4] RUN npm ci\n", stderr: "npm ERR! code ERESOLVE\nERROR: failed to solve: process \"/bin/sh -c npm ci\" did not complete successfully: exit code: 1\n", exitCode: 1)
@@ -112,44 +113,65 @@ import Testing
         let error = try await #require(throws: DeployError.self) { try await harness.service.deployLocal(DeployLocalInput(path: app.path)) }
         #expect(error.step == "build image")
         #expect(error.message.contains("ERESOLVE"))
-        #expect(harness.docker.calls("compose").isEmpty)
-        #expect(try await harness.ledger.allDeployments(limit: nil).first?.status == .failed)
+        #expect(harness.docker.calls("run").isEmpty)
+        #expect(try await harness.newest()?.status == .failed)
     }
 
-    @Test func failedDeployBringsThePreviousVersionBack() async throws {
+    @Test func aFailedDeployLeavesThePreviousVersionServing() async throws {
         let harness = try DeployHarness()
         let app = try harness.expressApp()
         try harness.scriptHealthyStart()
         let first = try await harness.service.deployLocal(DeployLocalInput(path: app.path))
+        let firstRecord = try #require(try await harness.ledger.deployment(id: first.deployment.id))
 
         try harness.docker.respond("inspect", stdout: FakeDocker.state(status: "exited", running: false, exitCode: 127, health: nil))
         try harness.docker.respond("logs", stdout: "sh: 1: exec: node: not found\n")
         let error = try await #require(throws: DeployError.self) { try await harness.service.deployLocal(DeployLocalInput(path: app.path)) }
         #expect(error.message.contains("code 127"))
-        #expect(error.message.contains("\(first.deployment.id)"))
-        #expect(error.message.contains("running again"))
+        #expect(error.message.contains("\(first.deployment.id.prefix(8))"))
+        #expect(error.message.contains("still the live one"))
 
-        let ups = harness.docker.calls("compose", containing: "up")
-        let firstFile = harness.target.composeProject(of: try #require(try await harness.ledger.deployment(id: first.deployment.id))).file.path
-        #expect(ups.last?.contains(firstFile) == true)
-        let live = try await harness.service.liveDeployment(projectId: app.standardizedFileURL.path)
+        // Only the new container was removed; the first one was never touched.
+        let removed = harness.docker.calls("rm").compactMap(\.last)
+        #expect(!removed.contains(harness.target.containerName(of: firstRecord)))
+        #expect(removed.count == 1)
+        let live = try await harness.service.liveDeployment(projectId: DeployHarness.guid)
         #expect(live?.id == first.deployment.id)
         #expect(live?.status == .running)
         #expect(try await harness.ledger.portAllocations().map(\.deploymentId) == [first.deployment.id])
     }
 
-    @Test func rollbackRedeploysTheEarlierImageWithoutBuilding() async throws {
+    @Test func aNewVersionReplacesTheOldOneOnlyOnceItAnswers() async throws {
         let harness = try DeployHarness()
         let app = try harness.expressApp()
         try harness.scriptHealthyStart()
         let v1 = try await harness.service.deployLocal(DeployLocalInput(path: app.path))
         try harness.scriptHealthyStart()
         let v2 = try await harness.service.deployLocal(DeployLocalInput(path: app.path))
-        #expect(try await harness.ledger.deployment(id: v1.deployment.id)?.status == .stopped)
+
+        let v1Record = try #require(try await harness.ledger.deployment(id: v1.deployment.id))
+        #expect(v1Record.status == .stopped)
+        #expect(v2.replaced == v1.deployment.id)
+        // v1's container goes only after v2's was started.
+        let calls = harness.docker.calls().map { $0.first ?? "" }
+        let secondRun = try #require(calls.lastIndex(of: "run"))
+        let removal = try #require(calls.lastIndex(of: "rm"))
+        #expect(secondRun < removal)
+        #expect(harness.docker.calls("rm").last?.last == harness.target.containerName(of: v1Record))
+        #expect(try await harness.ledger.portAllocations().map(\.deploymentId) == [v2.deployment.id])
+    }
+
+    @Test func rollbackRunsTheEarlierImageWithoutBuilding() async throws {
+        let harness = try DeployHarness()
+        let app = try harness.expressApp()
+        try harness.scriptHealthyStart()
+        let v1 = try await harness.service.deployLocal(DeployLocalInput(path: app.path))
+        try harness.scriptHealthyStart()
+        let v2 = try await harness.service.deployLocal(DeployLocalInput(path: app.path))
         try harness.scriptHealthyStart()
         try harness.docker.respond("image-inspect", stdout: "sha256:1234\n")
 
-        let outcome = try await harness.service.rollback(RollbackInput(path: app.path), progress: harness.progress.handler)
+        let outcome = try await harness.service.rollback(RollbackInput(projectId: DeployHarness.guid), progress: harness.progress.handler)
 
         #expect(outcome.deployment.rollbackOf == v1.deployment.id)
         #expect(outcome.deployment.imageTag == v1.deployment.imageTag)
@@ -161,8 +183,7 @@ import Testing
         #expect(harness.docker.calls("build").count == 2)
         let inspect = try #require(harness.docker.calls("image", containing: "inspect").first)
         #expect(inspect.contains(try #require(v1.deployment.imageTag)))
-        let compose = try String(contentsOf: harness.target.composeProject(of: record).file, encoding: .utf8)
-        #expect(compose.contains("image: \"\(v1.deployment.imageTag ?? "")\""))
+        #expect(harness.docker.calls("run").last?.contains(try #require(v1.deployment.imageTag)) == true)
         #expect(harness.progress.all.contains { $0.step == "build image" && $0.message.hasPrefix("skipped") })
     }
 
@@ -180,31 +201,95 @@ import Testing
         }
         #expect(error.code == .imageMissing)
         #expect(error.message.contains("no longer exists"))
-        #expect(harness.docker.calls("compose", containing: "up").count == 2)
+        #expect(harness.docker.calls("run").count == 2)
     }
 
-    @Test func secondDeployWhileOneRunsIsRefusedNamingTheHolder() async throws {
+    @Test func aSecondDeployWhileOneRunsIsRefusedNamingTheHolderAndTheAttemptIsRecorded() async throws {
         let harness = try DeployHarness()
         let app = try harness.expressApp()
         let since = Date(timeIntervalSince1970: 1_800_000_000)
-        _ = try await harness.ledger.acquireDeployLock(DeployLock(projectId: app.standardizedFileURL.path, deploymentId: "other-deploy", holder: "pid 777 on host build-1", since: since))
+        _ = try await harness.ledger.acquireDeployLock(DeployLock(projectId: DeployHarness.guid, deploymentId: "other-deploy", holder: "pid 777 on host build-1", since: since))
 
         let error = try await #require(throws: DeployError.self) { try await harness.service.deployLocal(DeployLocalInput(path: app.path)) }
         #expect(error.code == .locked)
         #expect(error.message.contains("pid 777 on host build-1"))
         #expect(error.message.contains(since.formatted(Date.ISO8601FormatStyle())))
-        #expect(harness.docker.calls().isEmpty)
+        #expect(harness.docker.calls().allSatisfy { $0.first == "version" })
+        // The record was written before the first step, so the refused attempt is in the history.
+        let attempt = try #require(try await harness.newest())
+        #expect(attempt.status == .failed)
+        #expect(attempt.error?.contains("pid 777") == true)
+        #expect(try await harness.ledger.portAllocations().isEmpty)
+    }
+
+    @Test func noEngineAnsweringIsSaidBeforeAnythingIsLockedOrWritten() async throws {
+        let harness = try DeployHarness()
+        let app = try harness.expressApp()
+        try harness.docker.respond("version", stderr: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n", exitCode: 1)
+
+        let error = try await #require(throws: DeployError.self) { try await harness.service.deployLocal(DeployLocalInput(path: app.path)) }
+        #expect(!error.message.contains("\n"))
+        #expect(error.message.lowercased().contains("engine"))
         #expect(try await harness.ledger.allDeployments(limit: nil).isEmpty)
+        #expect(try await harness.ledger.portAllocations().isEmpty)
+        #expect(harness.docker.calls().allSatisfy { $0.first == "version" })
+        #expect(!FileManager.default.fileExists(atPath: harness.folder.url.appendingPathComponent("work").path))
+    }
+
+    @Test func cancellingDuringTheBuildUndoesTheAttemptAndKeepsThePreviousVersion() async throws {
+        let harness = try DeployHarness()
+        let app = try harness.expressApp()
+        try harness.scriptHealthyStart()
+        let first = try await harness.service.deployLocal(DeployLocalInput(path: app.path))
+        try harness.docker.pause("build", seconds: 37)
+
+        let service = harness.service
+        let progress = harness.progress
+        let deploy = Task { try await service.deployLocal(DeployLocalInput(path: app.path), progress: progress.handler) }
+        while !progress.all.contains(where: { $0.step == "build image" && $0.phase == .started }) {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        deploy.cancel()
+        let error = try await #require(throws: DeployError.self) { try await deploy.value }
+
+        #expect(error.code == .cancelled)
+        #expect(error.message.contains("cancelled"))
+        let record = try #require(try await harness.newest())
+        #expect(record.id != first.deployment.id)
+        #expect(record.status == .cancelled)
+        #expect(record.finishedAt != nil)
+        #expect(try await harness.ledger.portAllocations().map(\.deploymentId) == [first.deployment.id])
+        #expect(try await harness.ledger.acquireDeployLock(DeployLock(projectId: DeployHarness.guid, deploymentId: "x", holder: "t", since: Date())) == nil)
+        #expect(try await harness.service.liveDeployment(projectId: DeployHarness.guid)?.id == first.deployment.id)
+        #expect(harness.docker.calls("run").count == 1)
+        // The build's process (a sleeping child of the fake docker) is gone.
+        #expect(!FakeDocker.isSleeping(seconds: 37))
+    }
+
+    @Test func deploymentsRecordedUnderTheFolderPathAreAdoptedByTheGuid() async throws {
+        let harness = try DeployHarness()
+        let app = try harness.expressApp()
+        let path = app.standardizedFileURL.path
+        let old = DeploymentRecord(id: UUID().uuidString.lowercased(), projectId: path, name: "shop", target: .local, status: .stopped, imageTag: "shop:deploy_11111111", startedAt: Date(timeIntervalSince1970: 1_700_000_000))
+        try await harness.ledger.save(old)
+        try await harness.ledger.save(DeploymentRecord(id: UUID().uuidString.lowercased(), projectId: "/elsewhere", name: "blog", target: .local, status: .stopped, startedAt: Date()))
+
+        #expect(try await harness.service.adoptLegacyDeployments(of: app, into: DeployHarness.guid) == 1)
+        let listed = try await harness.service.list(ListDeploymentsInput(projectId: DeployHarness.guid)).deployments.map(\.id)
+        #expect(listed == [old.id])
+        #expect(try await harness.ledger.deployments(projectId: path, limit: nil).isEmpty)
+        #expect(try await harness.ledger.deployments(projectId: "/elsewhere", limit: nil).count == 1)
     }
 
     @Test func deployInterruptedByACrashIsMarkedOnTheNextStart() async throws {
         let harness = try DeployHarness(deadProcesses: [31337])
         let started = Date(timeIntervalSince1970: 1_800_000_000)
-        let crashed = DeploymentRecord(id: UUID().uuidString.lowercased(), projectId: "/srv/shop", name: "shop", target: .local, status: .inProgress, imageTag: "shop:deploy_1", port: 20000, startedAt: started, ownerPID: 31337)
+        let crashed = DeploymentRecord(id: UUID().uuidString.lowercased(), projectId: "guid-shop", name: "shop", target: .local, status: .inProgress, imageTag: "shop:deploy_1", port: 20000, startedAt: started, ownerPID: 31337)
         try await harness.ledger.save(crashed)
         _ = try await harness.ledger.allocatePort(in: 20000...20000, deploymentId: crashed.id, projectId: crashed.projectId, at: started) { _ in true }
         _ = try await harness.ledger.acquireDeployLock(DeployLock(projectId: crashed.projectId, deploymentId: crashed.id, holder: "pid 31337 on host test-host", since: started))
-        let alive = DeploymentRecord(id: UUID().uuidString.lowercased(), projectId: "/srv/blog", name: "blog", target: .local, status: .inProgress, startedAt: started, ownerPID: 999)
+        let alive = DeploymentRecord(id: UUID().uuidString.lowercased(), projectId: "guid-blog", name: "blog", target: .local, status: .inProgress, startedAt: started, ownerPID: 999)
         try await harness.ledger.save(alive)
 
         let marked = try await harness.service.recoverInterrupted()
@@ -224,24 +309,26 @@ import Testing
         try harness.scriptHealthyStart(logs: "GET / 200\nGET /health 200")
         let outcome = try await harness.service.deployLocal(DeployLocalInput(path: app.path))
         let id = outcome.deployment.id
+        let name = harness.target.containerName(of: try #require(try await harness.ledger.deployment(id: id)))
 
         let logs = try await harness.service.logs(LogsInput(deploymentId: id, tail: 10))
         #expect(logs.source == "container")
         #expect(logs.lines == ["GET / 200", "GET /health 200"])
 
         #expect(try await harness.service.stop(DeploymentReference(deploymentId: id)).status == "stopped")
-        #expect(harness.docker.calls("compose", containing: "stop").count == 1)
+        #expect(harness.docker.calls("stop").last?.last == name)
         #expect(try await harness.ledger.portAllocations().count == 1)
 
         try harness.scriptHealthyStart()
         #expect(try await harness.service.restart(DeploymentReference(deploymentId: String(id.prefix(8)))).status == "running")
+        #expect(harness.docker.calls("start").last?.last == name)
 
         let status = try await harness.service.status(DeploymentReference(deploymentId: id))
         #expect(status.live)
-        #expect(status.health == "healthy")
+        #expect(status.container == "running")
 
         #expect(try await harness.service.remove(DeploymentReference(deploymentId: id)).status == "removed")
-        #expect(harness.docker.calls("compose", containing: "down").count == 1)
+        #expect(harness.docker.calls("rm").last?.last == name)
         #expect(try await harness.ledger.portAllocations().isEmpty)
         #expect(try await harness.ledger.deployment(id: id)?.status == .removed)
         let kept = try await harness.service.logs(LogsInput(deploymentId: id))
@@ -265,7 +352,7 @@ import Testing
         // image ls ran before the 6th tag existed in the fake's list: tags[0] is the one beyond the last five.
         let removed = harness.docker.calls("rmi").compactMap(\.last)
         #expect(removed == [tags[0]])
-        #expect(try await harness.service.list(ListDeploymentsInput(path: app.path)).deployments.count == 6)
+        #expect(try await harness.service.list(ListDeploymentsInput(projectId: DeployHarness.guid)).deployments.count == 6)
     }
 
     @Test func portsAreUniqueUnderConcurrencyAndSkipBusyHostPorts() async throws {

@@ -1,28 +1,94 @@
 import Foundation
+import JSON
 import Ledger
 
-/// Where deployments run: local docker now, S3 + CloudFront and ECS next.
+/// Where deployments run, and everything that differs between places: what must answer before a
+/// deploy starts, what a deployment's artifact is called, the steps that put it live, how a rollback
+/// is prepared, how a failed or cancelled attempt is undone, teardown, and the resources it reports.
 ///
-/// A target contributes the steps that put a prepared deployment live; the service around it
-/// handles what every target shares (lock, detection, ledger, ports).
+/// `DeployService` owns what every target shares (the ledger record, the lock, ports, progress, the
+/// outcome and cancellation) and talks to a target only through this protocol.
 public protocol DeployTarget: Sendable {
     var kind: DeployTargetKind { get }
 
-    /// The steps from a prepared state to a healthy deployment, in order.
+    /// Checks what this deploy needs before anything is locked, allocated or written; throws one
+    /// line saying what is missing and what to do (no engine answering, no compose for a database).
+    func preflight(_ request: DeployRequest) async throws
+
+    /// The artifact a new deployment of `project` will produce (an image tag, a release prefix).
+    func artifactName(project: DeployProject, deploymentId: String) -> String
+
+    /// The steps from a prepared state to a live, healthy deployment, in order. For a rollback
+    /// (`state.build == false`) they reuse the artifact instead of building it.
     func deploySteps() -> [DeployStep<DeployState>]
 
-    /// Puts `previous` back after `failed` did not come up; returns whether it is running again.
-    func restore(_ previous: DeploymentRecord, after failed: DeploymentRecord) async -> Bool
+    /// What a rollback to `chosen` needs to repeat it, read from where the target kept it; throws
+    /// when the deployment cannot be repeated (its files or artifact are gone).
+    func rollbackPlan(of chosen: DeploymentRecord) async throws -> DeploymentPlan
+
+    /// Whether the artifact still exists (a pruned image cannot be rolled back to).
+    func artifactExists(_ artifact: String) async throws -> Bool
+
+    /// Undoes what a failed or cancelled attempt started (containers, uploads), leaving the
+    /// previous live version serving; returns what it could not undo, for the record.
+    func discard(_ state: DeployState) async -> [String]
+
+    /// Takes `previous` out of service once `current` is live; its artifact stays for rollbacks.
+    func retire(_ previous: DeploymentRecord, replacedBy current: DeploymentRecord) async throws
 
     func stop(_ deployment: DeploymentRecord) async throws
     /// Starts a stopped deployment or restarts a running one, and waits until it is healthy.
     func restart(_ deployment: DeploymentRecord) async throws
-    /// Takes the deployment down; `live` says whether its containers are the project's current ones.
+    /// Takes the deployment down and deletes its files; `live` says whether it is the project's current one.
     func remove(_ deployment: DeploymentRecord, live: Bool) async throws
     func logs(_ deployment: DeploymentRecord, tail: Int) async throws -> [String]
     /// The deployment's runtime state as the target sees it, nil when nothing runs.
-    func runtimeState(_ deployment: DeploymentRecord) async throws -> ContainerState?
-    func imageExists(_ tag: String) async throws -> Bool
-    /// Removes the repository's deploy images not in `keep`; returns the removed tags.
-    func pruneImages(repository: String, keep: Set<String>) async throws -> [String]
+    func runtimeState(_ deployment: DeploymentRecord) async throws -> RuntimeState?
+    /// Removes the project's artifacts not in `keep`; returns what it removed.
+    func pruneArtifacts(of deployment: DeploymentRecord, keep: Set<String>) async throws -> [String]
+
+    /// The resources a live deployment stands for, merged into the project's resources as a
+    /// `notify.sh resources` report would be (nil values remove a key).
+    func resources(of deployment: DeploymentRecord) -> [String: JSONValue]
+}
+
+/// The project a deploy is for: its guid (ledger key, lock, labels, resource names) and a short
+/// name for artifacts a person reads.
+public struct DeployProject: Sendable, Equatable {
+    public var guid: String
+    public var name: String
+
+    public init(guid: String, name: String) {
+        self.guid = guid
+        self.name = name
+    }
+}
+
+/// What a deploy was asked to do, as the preflight sees it.
+public struct DeployRequest: Sendable, Equatable {
+    public var project: DeployProject
+    public var appFolder: URL
+    public var databases: [DatabaseKind]
+    /// False for a rollback: nothing is built.
+    public var build: Bool
+
+    public init(project: DeployProject, appFolder: URL, databases: [DatabaseKind], build: Bool) {
+        self.project = project
+        self.appFolder = appFolder
+        self.databases = databases
+        self.build = build
+    }
+}
+
+/// A deployment's state as its target reports it.
+public struct RuntimeState: Sendable, Equatable {
+    /// `running`, `exited`, `stopped`... in the target's words.
+    public var status: String
+    /// The health the target itself reports, when it has one (a HEALTHCHECK's status).
+    public var health: String?
+
+    public init(status: String, health: String? = nil) {
+        self.status = status
+        self.health = health
+    }
 }

@@ -12,7 +12,8 @@ public struct DeployState: Sendable {
     public var environment: [String: String]
     /// False for a rollback: the image exists already.
     public var build: Bool
-    /// The deployment live before this one, restored if this one fails.
+    /// The app's deployment that was live when the lock was taken: it keeps serving if this one
+    /// fails, and is taken out of service when this one is live.
     public var previous: DeploymentRecord?
     /// Build and container output kept for the ledger's log excerpt.
     public var logLines: [String] = []
@@ -20,7 +21,11 @@ public struct DeployState: Sendable {
     /// What has been done so far, for the clean-up after a failure.
     public var holdsLock = false
     public var holdsPort = false
+    public var filesWritten = false
     public var startedContainers = false
+    /// The new app container replaced the previous one in place (compose), so undoing this attempt
+    /// means starting the previous one again.
+    public var replacedInPlace = false
 
     public init(deployment: DeploymentRecord, appFolder: URL, stack: DetectedStack?, databases: [DatabaseKind], environment: [String: String], build: Bool, previous: DeploymentRecord?) {
         self.deployment = deployment

@@ -41,12 +41,20 @@ public struct DeployWorkflow<State: Sendable>: Sendable {
                 try Task.checkCancellation()
                 try await step.body(&state, reporter)
             } catch var error as DeployError {
+                // A step that saw its child process stopped by the cancellation reports that, not a failure.
+                if Task.isCancelled, error.code != .cancelled {
+                    event(.failed, 0, "cancelled")
+                    throw DeployError(.cancelled, "the deploy was cancelled during \(step.name)", step: step.name)
+                }
                 error.step = error.step ?? step.name
                 event(.failed, 0, error.message)
                 throw error
             } catch is CancellationError {
                 event(.failed, 0, "cancelled")
-                throw DeployError(.invalidState, "the deploy was cancelled during \(step.name)", step: step.name)
+                throw DeployError(.cancelled, "the deploy was cancelled during \(step.name)", step: step.name)
+            } catch where Task.isCancelled {
+                event(.failed, 0, "cancelled")
+                throw DeployError(.cancelled, "the deploy was cancelled during \(step.name)", step: step.name)
             } catch {
                 event(.failed, 0, "\(error)")
                 throw DeployError(.invalidState, "\(step.name) failed: \(error)", step: step.name)
