@@ -8,7 +8,12 @@ struct DeployCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deploy",
         abstract: "Deploy a project: build its image, start it on a free port and wait until it is healthy.",
-        discussion: "Needs a docker engine with the compose plugin. Set DEPLOYOTRON_DOCKER to use another docker executable."
+        discussion: """
+            Needs a container engine the docker CLI can talk to (Docker, or podman's Docker-compatible \
+            service), and compose only when a database is asked for. Set DEPLOYOTRON_DOCKER to use another \
+            docker executable. Ctrl-C (or SIGTERM) stops the deploy and undoes what it started; the version \
+            that was live keeps serving.
+            """
     )
 
     enum Target: String, ExpressibleByArgument, CaseIterable {
@@ -48,33 +53,43 @@ struct DeployCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try await run(Workspace.current(projectRoot: path, store: store))
+    }
+
+    func run(_ workspace: Workspace) async throws {
         let variables = Dictionary(environment.map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
         }, uniquingKeysWith: { $1 })
-        let service = try await Self.service(store: store)
-        let outcome = try await service.deployLocal(
-            DeployLocalInput(path: path, name: name, databases: databases, environment: variables),
-            progress: json ? nil : Self.printProgress
-        )
+        let service = workspace.deploy
+        let input = DeployLocalInput(
+            path: workspace.projectRoot.path, name: name, projectId: try workspace.guid(), databases: databases, environment: variables)
+        let progress = json ? nil : Self.progressPrinter(workspace.console)
+        let outcome = try await Self.cancellable { try await service.deployLocal(input, progress: progress) }
         if json {
-            print(try DeployJSON.string(outcome))
+            workspace.console.out(try DeployJSON.string(outcome))
         } else {
-            print(outcome.message)
-            if !outcome.prunedImages.isEmpty { print("Removed old images: \(outcome.prunedImages.joined(separator: ", "))") }
+            workspace.console.out(outcome.message)
+            if !outcome.prunedImages.isEmpty { workspace.console.out("Removed old images: \(outcome.prunedImages.joined(separator: ", "))") }
         }
     }
 
     /// Prints each step's start and progress as `[ 42%] build image (5/8): ...`.
-    static let printProgress: ProgressHandler = { event in
-        guard event.phase != .finished else { return }
-        print(event.line)
+    static func progressPrinter(_ console: Console) -> ProgressHandler {
+        { event in
+            guard event.phase != .finished else { return }
+            console.out(event.line)
+        }
     }
 
-    /// The deploy service over the chosen ledger and the local docker engine.
-    static func service(store: String?) async throws -> DeployService {
-        let environment = ProcessInfo.processInfo.environment
-        let ledger = try await LedgerLocation.resolve(flag: store, environment: environment).open(environment: environment)
-        return DeployService.local(store: ledger, environment: environment)
+    /// Runs deploy work under SIGINT/SIGTERM cancellation; a cancelled deploy exits 130 after
+    /// saying what it undid.
+    static func cancellable<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        do {
+            return try await SignalCancellation.run(work)
+        } catch let error as DeployError where error.code == .cancelled {
+            FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
+            throw ExitCode(SignalCancellation.cancelledStatus)
+        }
     }
 }

@@ -13,8 +13,11 @@ struct DeploymentArguments: ParsableArguments {
     var store: String?
 
     /// Runs `action` on the deployment and prints the outcome.
-    func run(_ action: (DeployService, DeploymentReference) async throws -> DeploymentSummary) async throws {
-        let summary = try await action(DeployCommand.service(store: store), DeploymentReference(deploymentId: deployment))
-        print(json ? try DeployJSON.string(summary) : "\(summary.id.prefix(8)) is \(summary.status).")
+    func run(in workspace: Workspace?, _ action: @escaping @Sendable (DeployService, DeploymentReference) async throws -> DeploymentSummary) async throws {
+        let workspace = try workspace ?? Workspace.current(store: store)
+        let service = workspace.deploy
+        let reference = DeploymentReference(deploymentId: deployment)
+        let summary = try await DeployCommand.cancellable { try await action(service, reference) }
+        workspace.console.out(json ? try DeployJSON.string(summary) : "\(summary.id.prefix(8)) is \(summary.status).")
     }
 }

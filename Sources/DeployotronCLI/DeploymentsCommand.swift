@@ -25,20 +25,25 @@ struct DeploymentsCommand: AsyncParsableCommand {
     var store: String?
 
     func run() async throws {
-        let service = try await DeployCommand.service(store: store)
+        try await run(Workspace.current(projectRoot: path, store: store))
+    }
+
+    func run(_ workspace: Workspace) async throws {
+        let service = workspace.deploy
         try await service.recoverInterrupted()
-        let list = try await service.list(all ? ListDeploymentsInput(limit: limit) : ListDeploymentsInput(path: path, limit: limit))
+        let list = try await service.list(all ? ListDeploymentsInput(limit: limit) : ListDeploymentsInput(projectId: try workspace.guid(), limit: limit))
+        let out = workspace.console.out
         if json {
-            print(try DeployJSON.string(list))
+            out(try DeployJSON.string(list))
         } else if list.deployments.isEmpty {
-            print(all ? "No deployments yet." : "No deployments of \(URL(fileURLWithPath: path).standardizedFileURL.path) yet; run `deployotron deploy`.")
+            out(all ? "No deployments yet." : "No deployments of \(workspace.projectRoot.path) yet; run `deployotron deploy`.")
         } else {
             for deployment in list.deployments {
                 var line = "\(deployment.id.prefix(8))  \(deployment.status.padding(toLength: 11, withPad: " ", startingAt: 0)) \(deployment.startedAt)  \(deployment.imageTag ?? "-")"
                 if let url = deployment.url, deployment.status == "running" || deployment.status == "stopped" { line += "  \(url)" }
                 if let rollback = deployment.rollbackOf { line += "  (rollback to \(rollback.prefix(8)))" }
                 if let error = deployment.error { line += "\n          " + (error.split(separator: "\n").first.map(String.init) ?? "") }
-                print(line)
+                out(line)
             }
         }
     }

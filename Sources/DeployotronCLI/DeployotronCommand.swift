@@ -37,10 +37,14 @@ public struct DeployotronCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
+        try await run(Workspace.current(model: session.model))
+    }
+
+    func run(_ workspace: Workspace) async throws {
         if let prompt = session.prompt {
-            try await OneShot(options: session).run(prompt: prompt)
+            try await OneShot(options: session).run(prompt: prompt, in: workspace)
         } else {
-            try await InteractiveSession(options: session).run()
+            try await InteractiveSession(options: session).run(workspace)
         }
     }
 }

@@ -13,63 +13,50 @@ import Shell
 struct InteractiveSession {
     var options: SessionOptions
 
-    func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        let projectRoot = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
-        let directories = UserDirectories(environment: environment)
-        let store = TranscriptStore(directories: directories)
+    func run(_ workspace: Workspace) async throws {
+        let environment = workspace.environment
+        let projectRoot = workspace.projectRoot
+        let store = workspace.transcripts
         let terminal = Terminal.standardOutput(environment: environment)
         let style = terminal.style
 
         // Which session: a resumed one (its history repaired), or a new one.
-        var saved: SavedSession?
-        if let id = options.resumeID {
-            saved = try store.load(id: id)
-        } else if options.continueLast {
-            guard let latest = store.sessions(projectRoot: projectRoot).first(where: { $0.messageCount > 0 }) else {
-                throw ValidationError("there is no saved session of \(projectRoot.path) to continue; `deployotron sessions` lists them")
-            }
-            saved = try store.load(id: latest.id)
-        }
+        let saved = try SessionChoice(options: options).load(from: store, projectRoot: projectRoot)
 
-        var model = ClaudeConfiguration.resolveModel(flag: options.model, environment: environment, projectDirectory: projectRoot)
+        // A resumed session keeps its model unless --model says otherwise.
+        var model = workspace.model
         if options.model == nil, let saved, !saved.summary.model.isEmpty { model = saved.summary.model }
-        let claude = try? ClaudeConfiguration(environment: environment, modelFlag: model, projectDirectory: projectRoot)
+        let claude = try? workspace.claude.get()
 
-        let skills = DefaultTools.skills(projectRoot: projectRoot, environment: environment)
-        let identity = try? ProjectIdentity.loadOrCreate(projectRoot: projectRoot)
-        let location = try LedgerLocation.resolve(flag: nil, environment: environment)
-        let ledger = LazyLedger(location: location, environment: environment)
+        let skills = workspace.skills
+        let identity = try? workspace.identity()
+        let ledger = workspace.ledger
         let interrupts = InterruptSignal.sigint()
         let completer = SlashCommandCompleter(models: Self.knownModels) { skills.skills.map(\.name) }
         let reader = EditLineReader(
-            historyFile: directories.state.appendingPathComponent("history"), historyLimit: 1000,
+            historyFile: workspace.directories.state.appendingPathComponent("history"), historyLimit: 1000,
             complete: { completer.complete($0) })
 
         var conversation: Conversation?
         var transcript: Transcript?
-        var client: ClaudeClient?
         if let claude {
             let asker = TerminalPermissionAsker(reader: reader, terminal: terminal) { interrupts.fire() }
-            let registry = try DefaultTools.registry(skills: skills, ledger: ledger, projectGuid: identity?.guid, environment: environment)
-            let system = Self.system(
-                projectRoot: projectRoot, projectGuid: identity?.guid ?? "unknown", registry: registry, skills: skills,
-                environment: environment)
+            let registry = try workspace.registry(skills: skills)
+            let system = try workspace.system(registry: registry, skills: skills)
             transcript = try saved?.transcript ?? store.create(projectRoot: projectRoot, model: model)
-            let streaming = ClaudeClient(configuration: claude)
-            client = streaming
             conversation = Conversation(
-                client: streaming, registry: registry,
+                client: workspace.makeClient(claude), registry: registry,
                 permissions: .interactive(asker: asker, projectRoot: projectRoot),
                 system: system, model: model, projectRoot: projectRoot, transcript: transcript,
-                history: saved?.messages ?? [], usage: saved?.usage ?? Usage(), redact: DefaultTools.redact)
+                history: saved?.messages ?? [], usage: saved?.usage ?? Usage(), redact: Workspace.redact)
         }
 
+        let missingKey: String? = claude == nil ? Self.missingKeyMessage : nil
         let context = REPLContext(
-            conversation: conversation, client: client, model: model, models: Self.knownModels, skills: skills,
+            conversation: conversation, model: model, models: Self.knownModels, skills: skills,
             projectRoot: projectRoot, projectGuid: identity?.guid, openLedger: { try await ledger.open() },
             estimateCost: { model, usage in Pricing.forModel(model).cost(of: usage) },
-            missingKeyMessage: claude == nil ? Self.missingKeyMessage : nil, sessionID: transcript?.id)
+            missingKeyMessage: missingKey, sessionID: transcript?.id)
 
         terminal.line(style.bold("deployotron \(DeployotronVersion.current)") + style.dim(" · \(model) · \(projectRoot.path) · /help for commands, Ctrl-D to leave"))
         if claude == nil {
@@ -80,11 +67,7 @@ struct InteractiveSession {
         }
 
         // A project seen for the first time is filed in the ledger, off the path to the first prompt.
-        let registration = Task {
-            guard let identity, identity.isNew else { return }
-            let user = environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? ProjectRecord.unknownUser
-            _ = try? await ledger.open().registerProject(guid: identity.guid, userId: user, name: projectRoot.lastPathComponent, at: Date())
-        }
+        let registration = Task { await workspace.register(identity) }
 
         let repl = REPL(context: context, reader: reader, terminal: terminal, interrupts: interrupts)
         await repl.run()
@@ -96,20 +79,6 @@ struct InteractiveSession {
         } else if let transcript {
             terminal.line(style.dim("Session \(transcript.id) saved: `deployotron --resume \(transcript.id)` or `deployotron --continue` brings it back."))
         }
-    }
-
-    /// The system prompt from the prompt library; a short fallback when the library cannot be read,
-    /// so a broken install still opens a session.
-    static func system(
-        projectRoot: URL, projectGuid: String, registry: ToolRegistry, skills: SkillsCatalog, environment: [String: String]
-    ) -> [SystemBlock] {
-        let prompt = SystemPrompt(
-            projectRoot: projectRoot, projectGuid: projectGuid,
-            notifyURL: environment["DEPLOYOTRON_NOTIFY_URL"] ?? "http://127.0.0.1:8082",
-            toolNames: registry.tools.map(\.name), skills: SkillsListing(skills.skills))
-        let library = PromptLibrary.standard(projectRoot: projectRoot, layout: InstallLayout.current(environment: environment))
-        if let blocks = try? prompt.blocks(library: library) { return blocks }
-        return [SystemBlock(text: "You are deployotron, a deploy assistant working in the project at \(projectRoot.path). Use the tools to inspect and deploy it.")]
     }
 
     static let missingKeyMessage = "No API key: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN) to talk to Claude; slash commands work without it."

@@ -22,11 +22,15 @@ struct LogsCommand: AsyncParsableCommand {
     var store: String?
 
     func run() async throws {
-        let output = try await DeployCommand.service(store: store).logs(LogsInput(deploymentId: deployment, tail: tail))
+        try await run(Workspace.current(store: store))
+    }
+
+    func run(_ workspace: Workspace) async throws {
+        let output = try await workspace.deploy.logs(LogsInput(deploymentId: deployment, tail: tail))
         if json {
-            print(try DeployJSON.string(output))
+            workspace.console.out(try DeployJSON.string(output))
         } else {
-            for line in output.lines { print(line) }
+            for line in output.lines { workspace.console.out(line) }
         }
     }
 }

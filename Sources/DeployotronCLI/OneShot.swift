@@ -13,79 +13,54 @@ import Locations
 /// changes something runs only when `--allow NAME` or `--yes` says so.
 struct OneShot {
     var options: SessionOptions
-    var environment: [String: String] = ProcessInfo.processInfo.environment
 
     /// The exit status when the API still failed with a retryable error after the retries (EX_TEMPFAIL).
     static let retryableFailure: Int32 = 75
 
-    func run(prompt: String) async throws {
-        let projectRoot = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+    func run(prompt: String, in workspace: Workspace) async throws {
+        let projectRoot = workspace.projectRoot
         let configuration: ClaudeConfiguration
         do {
-            configuration = try ClaudeConfiguration(environment: environment, modelFlag: options.model, projectDirectory: projectRoot)
+            configuration = try workspace.claude.get()
         } catch {
             Self.printError("\(error)")
             throw ExitCode.failure
         }
 
-        let skills = DefaultTools.skills(projectRoot: projectRoot, environment: environment)
-        let projectGuid = try? ProjectIdentity.loadOrCreate(projectRoot: projectRoot).guid
-        let ledger: LazyLedger
-        do {
-            ledger = LazyLedger(location: try LedgerLocation.resolve(flag: nil, environment: environment), environment: environment)
-        } catch {
-            Self.printError("\(error)")
-            throw ExitCode.failure
-        }
-        let registry = try DefaultTools.registry(skills: skills, ledger: ledger, projectGuid: projectGuid, environment: environment)
+        let skills = workspace.skills
+        let registry: ToolRegistry
         let system: [SystemBlock]
+        let saved: SavedSession?
         do {
-            let guid = projectGuid ?? "unknown"
-            let prompt = SystemPrompt(
-                projectRoot: projectRoot, projectGuid: guid,
-                notifyURL: environment["DEPLOYOTRON_NOTIFY_URL"] ?? "http://127.0.0.1:8082",
-                toolNames: registry.tools.map(\.name), skills: SkillsListing(skills.skills))
-            system = try prompt.blocks(library: .standard(projectRoot: projectRoot, layout: InstallLayout.current(environment: environment)))
+            registry = try workspace.registry(skills: skills)
+            system = try workspace.system(registry: registry, skills: skills)
+            saved = try SessionChoice(options: options).load(from: workspace.transcripts, projectRoot: projectRoot)
         } catch {
-            Self.printError("\(error) (is deployotron installed with its prompts/ folder? DEPLOYOTRON_HOME can name it)")
+            Self.printError("\(error)")
             throw ExitCode.failure
         }
 
-        // The session: a resumed one, or a new transcript. Without a transcript the answer still comes.
-        let store = TranscriptStore(directories: UserDirectories(environment: environment))
-        var history: [Message] = []
-        var usage = Usage()
-        var transcript: Transcript?
-        if options.continueLast || options.resumeID != nil {
-            let id: String
-            if let resumeID = options.resumeID {
-                id = resumeID
-            } else if let latest = store.latest(projectRoot: projectRoot) {
-                id = latest.id
-            } else {
-                Self.printError("no earlier session in this project to continue; run without --continue")
-                throw ExitCode.failure
-            }
+        // The session: a resumed one (with its model unless --model says otherwise), or a new
+        // transcript. Without a transcript the answer still comes.
+        var model = configuration.model
+        if options.model == nil, let saved, !saved.summary.model.isEmpty { model = saved.summary.model }
+        var transcript = saved?.transcript
+        if saved == nil {
             do {
-                let saved = try store.load(id: id)
-                (history, usage, transcript) = (saved.messages, saved.usage, saved.transcript)
-            } catch {
-                Self.printError("\(error)")
-                throw ExitCode.failure
-            }
-        } else {
-            do {
-                transcript = try store.create(projectRoot: projectRoot, model: configuration.model)
+                transcript = try workspace.transcripts.create(projectRoot: projectRoot, model: model)
             } catch {
                 Self.printError("warning: the session is not saved: \(error)")
             }
         }
+        let identity = try? workspace.identity()
+        let registration = Task { await workspace.register(identity) }
+        defer { registration.cancel() }
 
         let conversation = Conversation(
-            client: ClaudeClient(configuration: configuration), registry: registry,
+            client: workspace.makeClient(configuration), registry: registry,
             permissions: .oneShot(allowed: options.allowedTools, allowAll: options.allowAll), system: system,
-            model: configuration.model, projectRoot: projectRoot, transcript: transcript, history: history, usage: usage,
-            redact: DefaultTools.redact)
+            model: model, projectRoot: projectRoot, transcript: transcript, history: saved?.messages ?? [],
+            usage: saved?.usage ?? Usage(), redact: Workspace.redact)
 
         let outcome: Result<TurnResult, any Error>
         do {
@@ -114,7 +89,7 @@ struct OneShot {
                     "cache_read_input_tokens": .number(Double(sessionUsage.cacheReadInputTokens)),
                 ],
                 "estimated_cost_usd": .number((cost * 1_000_000).rounded() / 1_000_000),
-                "model": .string(configuration.model),
+                "model": .string(model),
                 "session_id": transcript.map { .string($0.id) } ?? .null,
             ]
             switch outcome {
@@ -158,6 +133,8 @@ struct OneShot {
             line = "  ✗ \(name) failed (\(String(format: "%.1f", seconds))s)"
         case .toolDenied(_, let name):
             line = "✗ \(name) refused: it changes something; allow it with --allow \(name) (or --yes)"
+        case .toolRejected(_, let name, let reason):
+            line = "✗ \(name) rejected: \(reason)"
         case .toolProgress(_, let message):
             line = "  … \(message)"
         case .retrying(let attempt, let delay, let reason):

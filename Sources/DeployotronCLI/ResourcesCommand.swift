@@ -23,23 +23,27 @@ struct ResourcesCommand: AsyncParsableCommand {
     var store: String?
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        let ledger = try await LedgerLocation.resolve(flag: store, environment: environment).open(environment: environment)
+        try await run(Workspace.current(store: store))
+    }
+
+    func run(_ workspace: Workspace) async throws {
+        let environment = workspace.environment
+        let ledger = try await workspace.ledger.open()
         if let guid {
             guard let record = try await ledger.resources(guid: guid) else {
                 throw CommandError("no resources recorded for project \(guid); a build agent reports them with `notify.sh resources '{...}'`")
             }
-            print(json ? JSONValue.object(["resources": record.jsonValue]).encodedString() : Self.render(record), terminator: json ? "\n" : "")
+            workspace.console.out(json ? JSONValue.object(["resources": record.jsonValue]).encodedString() : String(Self.render(record).dropLast()))
             return
         }
         let userId = user ?? environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? ProjectRecord.unknownUser
         let records = try await ledger.resources(userId: userId)
         if json {
-            print(JSONValue.object(["projects": .array(records.map(\.jsonValue))]).encodedString())
+            workspace.console.out(JSONValue.object(["projects": .array(records.map(\.jsonValue))]).encodedString())
         } else if records.isEmpty {
-            print("No resources recorded for user \(userId).")
+            workspace.console.out("No resources recorded for user \(userId).")
         } else {
-            print(records.map(Self.render).joined(separator: "\n"), terminator: "")
+            workspace.console.out(String(records.map(Self.render).joined(separator: "\n").dropLast()))
         }
     }
 

@@ -22,9 +22,14 @@ struct RollbackCommand: AsyncParsableCommand {
     var store: String?
 
     func run() async throws {
-        let service = try await DeployCommand.service(store: store)
-        let input = deployment.map { RollbackInput(deploymentId: $0) } ?? RollbackInput(path: path)
-        let outcome = try await service.rollback(input, progress: json ? nil : DeployCommand.printProgress)
-        print(json ? try DeployJSON.string(outcome) : outcome.message)
+        try await run(Workspace.current(projectRoot: path, store: store))
+    }
+
+    func run(_ workspace: Workspace) async throws {
+        let service = workspace.deploy
+        let input = try deployment.map { RollbackInput(deploymentId: $0) } ?? RollbackInput(projectId: workspace.guid())
+        let progress = json ? nil : DeployCommand.progressPrinter(workspace.console)
+        let outcome = try await DeployCommand.cancellable { try await service.rollback(input, progress: progress) }
+        workspace.console.out(json ? try DeployJSON.string(outcome) : outcome.message)
     }
 }

@@ -32,12 +32,16 @@ struct ServeCommand: AsyncParsableCommand {
     var maxBodySize = 1 << 20
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
+        try await run(Workspace.current(store: store))
+    }
+
+    func run(_ workspace: Workspace) async throws {
+        let environment = workspace.environment
         let token = self.token ?? environment["DEPLOYOTRON_NOTIFY_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        let location = try LedgerLocation.resolve(flag: store, environment: environment)
+        let location = workspace.ledgerLocation
         let configuration = NotifyServerConfiguration(host: host, port: port, token: token, maxBodySize: maxBodySize)
         try configuration.validate()
-        let ledger = try await location.open(environment: environment)
+        let ledger = try await workspace.ledger.open()
 
         var logger = Logger(label: "deployotron.serve") { ServerLogHandler(label: $0) }
         logger.logLevel = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info

@@ -11,6 +11,10 @@ struct StopCommand: AsyncParsableCommand {
     @OptionGroup var arguments: DeploymentArguments
 
     func run() async throws {
-        try await arguments.run { try await $0.stop($1) }
+        try await run(nil)
+    }
+
+    func run(_ workspace: Workspace?) async throws {
+        try await arguments.run(in: workspace) { try await $0.stop($1) }
     }
 }

@@ -1,0 +1,146 @@
+import Agent
+import ArgumentParser
+import Deploy
+import Foundation
+import JSON
+import Ledger
+import Synchronization
+import Testing
+@testable import DeployotronCLI
+
+/// One workspace for every entry point: the REPL's tools and the subcommands file a project's
+/// deploys under one guid, share its history and contend for its one lock.
+@Suite struct WorkspaceTests {
+    @Test func aDeployThroughTheToolsIsListedByTheDeploymentsCommand() async throws {
+        let world = try World()
+        let session = world.workspace()
+        let registry = try session.registry(skills: SkillsCatalog(skills: [], problems: []))
+        let tool = try #require(registry.tool(named: "deploy_local"))
+
+        let output = try await tool.run(["path": "."], ToolContext(projectRoot: world.project))
+        #expect(!output.isError, "\(output.text)")
+
+        let lines = Lines()
+        let cli = world.workspace(console: lines.console)
+        try await DeploymentsCommand.parse(["--json"]).run(cli)
+        let listed = try JSONValue(parsing: Data(lines.text.utf8))
+        let deployments = try #require(listed["deployments"]?.arrayValue)
+        #expect(deployments.count == 1)
+        let guid = try #require(try ProjectIdentity.load(projectRoot: world.project)?.guid)
+        #expect(deployments.first?["project_id"]?.stringValue == guid)
+        #expect(deployments.first?["status"]?.stringValue == "running")
+    }
+
+    @Test func theToolsAndTheDeployCommandContendForOneLock() async throws {
+        let world = try World()
+        world.target.gate.withLock { $0 = true }
+        let session = world.workspace()
+        let registry = try session.registry(skills: SkillsCatalog(skills: [], problems: []))
+        let tool = try #require(registry.tool(named: "deploy_local"))
+        let project = world.project
+        let running = Task { try await tool.run(["path": "."], ToolContext(projectRoot: project)) }
+        while !world.target.entered.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
+
+        let error = try await #require(throws: DeployError.self) {
+            try await DeployCommand.parse([]).run(world.workspace())
+        }
+        #expect(error.code == .locked)
+        #expect(error.message.contains("pid \(ProcessInfo.processInfo.processIdentifier)"))
+
+        world.target.gate.withLock { $0 = false }
+        let output = try await running.value
+        #expect(!output.isError, "\(output.text)")
+    }
+
+    @Test func deploymentsRecordedUnderTheFolderPathJoinTheProject() async throws {
+        let world = try World()
+        let ledger = try SQLiteLedger(path: world.ledgerPath)
+        let old = DeploymentRecord(
+            id: UUID().uuidString.lowercased(), projectId: world.project.standardizedFileURL.path, name: "shop",
+            target: .local, status: .stopped, imageTag: "shop:deploy_11111111", startedAt: Date(timeIntervalSince1970: 1_700_000_000))
+        try await ledger.save(old)
+
+        let lines = Lines()
+        try await DeploymentsCommand.parse(["--json"]).run(world.workspace(console: lines.console))
+        let listed = try JSONValue(parsing: Data(lines.text.utf8))
+        #expect(listed["deployments"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == [old.id])
+        let guid = try #require(try ProjectIdentity.load(projectRoot: world.project)?.guid)
+        #expect(try await ledger.deployment(id: old.id)?.projectId == guid)
+    }
+
+    @Test func commandsThatDoNotActOnTheProjectLeaveItsFolderAlone() async throws {
+        let world = try World()
+        let lines = Lines()
+        try await ResourcesCommand.parse([]).run(world.workspace(console: lines.console))
+        #expect(!FileManager.default.fileExists(atPath: world.project.appendingPathComponent(".deployotron").path))
+        #expect(lines.text.contains("No resources recorded"))
+    }
+}
+
+// MARK: - Doubles
+
+/// A project folder, a ledger file and a home, and a target that deploys instantly (or waits at a gate).
+private struct World {
+    let root: URL
+    let project: URL
+    let ledgerPath: String
+    let target = InstantTarget()
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("workspace-\(UUID().uuidString)", isDirectory: true)
+        project = root.appendingPathComponent("shop", isDirectory: true)
+        try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
+        try Data(#"{"name":"shop","dependencies":{"express":"4"},"scripts":{"start":"node server.js"}}"#.utf8)
+            .write(to: project.appendingPathComponent("package.json"))
+        try Data("require('express')().listen(3000)".utf8).write(to: project.appendingPathComponent("server.js"))
+        ledgerPath = root.appendingPathComponent("ledger.sqlite").path
+    }
+
+    func workspace(console: Console = Console(out: { _ in }, err: { _ in })) -> Workspace {
+        let environment = [
+            "HOME": root.appendingPathComponent("home").path,
+            "XDG_STATE_HOME": root.appendingPathComponent("state").path,
+            "XDG_DATA_HOME": root.appendingPathComponent("data").path,
+            "USER": "tester",
+        ]
+        return Workspace(
+            environment: environment, projectRoot: project, ledgerLocation: .sqlite(path: ledgerPath), target: target,
+            makeClient: { _ in fatalError("no Claude in these tests") }, console: console)
+    }
+}
+
+/// Collects what a command prints.
+private final class Lines: Sendable {
+    private let lines = Mutex<[String]>([])
+    var console: Console { Console(out: { line in self.lines.withLock { $0.append(line) } }, err: { _ in }) }
+    var text: String { lines.withLock { $0.joined(separator: "\n") } }
+}
+
+/// Deploys without an engine: one step that may wait at a gate until the test opens it.
+private final class InstantTarget: DeployTarget {
+    let gate = Mutex(false)
+    let entered = Mutex(false)
+
+    var kind: DeployTargetKind { .local }
+    func preflight(_ request: DeployRequest) async throws {}
+    func artifactName(project: DeployProject, deploymentId: String) -> String { "\(project.name):deploy_\(deploymentId.prefix(8))" }
+    func deploySteps() -> [DeployStep<DeployState>] {
+        [DeployStep("start", weight: 1) { [self] _, _ in
+            entered.withLock { $0 = true }
+            while gate.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
+        }]
+    }
+    func rollbackPlan(of chosen: DeploymentRecord) async throws -> DeploymentPlan {
+        throw DeployError(.notFound, "no plans here")
+    }
+    func artifactExists(_ artifact: String) async throws -> Bool { true }
+    func discard(_ state: DeployState) async -> [String] { [] }
+    func retire(_ previous: DeploymentRecord, replacedBy current: DeploymentRecord) async throws {}
+    func stop(_ deployment: DeploymentRecord) async throws {}
+    func restart(_ deployment: DeploymentRecord) async throws {}
+    func remove(_ deployment: DeploymentRecord, live: Bool) async throws {}
+    func logs(_ deployment: DeploymentRecord, tail: Int) async throws -> [String] { [] }
+    func runtimeState(_ deployment: DeploymentRecord) async throws -> RuntimeState? { nil }
+    func pruneArtifacts(of deployment: DeploymentRecord, keep: Set<String>) async throws -> [String] { [] }
+    func resources(of deployment: DeploymentRecord) -> [String: JSONValue] { [:] }
+}
