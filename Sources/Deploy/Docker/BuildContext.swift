@@ -35,12 +35,22 @@ public struct BuildContext: Sendable {
 
     /// The ignore rules in force: the app's `.dockerignore`, then `<dockerfile>.dockerignore`.
     public func ignoreRules() -> DockerignoreRules {
-        let files = [root.appendingPathComponent(".dockerignore"), URL(fileURLWithPath: dockerfile.path + ".dockerignore")]
-        let text = files.compactMap { try? String(contentsOf: $0, encoding: .utf8) }.joined(separator: "\n")
-        return DockerignoreRules(text)
+        DockerignoreRules(ignoreText())
     }
 
-    /// The paths under `root` that go into the context, relative and sorted; folders included.
+    func ignoreText() -> String {
+        let files = [root.appendingPathComponent(".dockerignore"), URL(fileURLWithPath: dockerfile.path + ".dockerignore")]
+        return files.compactMap { try? String(contentsOf: $0, encoding: .utf8) }.joined(separator: "\n")
+    }
+
+    /// The `.dockerignore` the tar carries: the rules in force (already applied, so applying them
+    /// again changes nothing) and the Dockerfile's own name, so a `COPY . .` does not copy it.
+    func archivedIgnoreText() -> String {
+        ignoreText() + "\n# Added by deployotron: the Dockerfile it sent.\n/\(Self.dockerfileName)\n"
+    }
+
+    /// The paths under `root` that go into the context, relative and sorted; folders included. The
+    /// root `.dockerignore` is not among them: the tar carries its own (`archivedIgnoreText`).
     public func includedPaths() throws -> [String] {
         let rules = ignoreRules()
         let keys: [URLResourceKey] = [.isDirectoryKey, .isSymbolicLinkKey]
@@ -56,7 +66,7 @@ public struct BuildContext: Sendable {
             let values = try? url.resourceValues(forKeys: Set(keys))
             let isFolder = values?.isDirectory == true && values?.isSymbolicLink != true
             let components = relative.split(separator: "/").map(String.init)
-            if Self.isAlwaysExcluded(components.last ?? "") || relative == Self.dockerfileName {
+            if Self.isAlwaysExcluded(components.last ?? "") || relative == Self.dockerfileName || relative == ".dockerignore" {
                 if isFolder { walker.skipDescendants() }
                 continue
             }
@@ -80,7 +90,8 @@ public struct BuildContext: Sendable {
         return url.lastPathComponent
     }
 
-    /// Writes the context tar (the Dockerfile first, as `dockerfileName`) into `scratch`, which it creates.
+    /// Writes the context tar into `scratch`, which it creates: the Dockerfile (as `dockerfileName`)
+    /// and the `.dockerignore` first, then the included paths.
     ///
     /// GNU tar writes it from a NUL-separated list, owned by root as the docker CLI's own context tar is.
     public func archive(in scratch: URL, runner: ProcessRunner) async throws -> URL {
@@ -94,13 +105,14 @@ public struct BuildContext: Sendable {
         let staged = scratch.appendingPathComponent("dockerfile", isDirectory: true)
         try FileManager.default.createDirectory(at: staged, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try FileManager.default.copyItem(at: dockerfile, to: staged.appendingPathComponent(Self.dockerfileName))
+        try Data(archivedIgnoreText().utf8).write(to: staged.appendingPathComponent(".dockerignore"))
         let list = scratch.appendingPathComponent("files")
         let paths = try includedPaths()
         try Data(paths.map { $0 + "\0" }.joined().utf8).write(to: list)
         let archive = scratch.appendingPathComponent("context.tar")
         let output = try await runner.run("tar", [
             "--create", "--file", archive.path, "--owner=0", "--group=0", "--numeric-owner", "--no-recursion",
-            "--directory", staged.path, Self.dockerfileName,
+            "--directory", staged.path, Self.dockerfileName, ".dockerignore",
             "--directory", root.path, "--null", "--verbatim-files-from", "--files-from", list.path,
         ], timeout: .seconds(600))
         guard output.succeeded else {

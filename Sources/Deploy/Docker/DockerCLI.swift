@@ -103,9 +103,13 @@ public struct DockerCLI: Sendable {
         return output.lastLines(tail)
     }
 
+    /// Reads `{{json .State}}`. podman reports a container that has ended but whose cleanup has not
+    /// run yet as `stopped`; that is Docker's `exited`, so it reads as that.
     static func decodeState(_ text: String) throws -> ContainerState {
         do {
-            return try JSONDecoder().decode(ContainerState.self, from: Data(text.utf8))
+            var state = try JSONDecoder().decode(ContainerState.self, from: Data(text.utf8))
+            if state.status == "stopped" && !state.running { state.status = "exited" }
+            return state
         } catch {
             throw DeployError(.docker, "docker inspect printed a state deployotron cannot read: \(text.prefix(200))")
         }
