@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what deployotron needs to build and test on Debian, skipping what is there.
-# Usage: scripts/setup.sh [--test]   (--test adds what the tests run: moto, pytest, pexpect, boto3)
+# Usage: scripts/setup.sh [--test]   (--test adds what the tests run: moto, pytest, pexpect, boto3, podman)
 set -euo pipefail
 
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -37,5 +37,12 @@ if [ "${1:-}" = "--test" ]; then
     python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
     echo "setup: installing moto[server], pytest, pexpect and boto3 for the tests" >&2
     pip_install 'moto[server]' pytest pexpect boto3
+  fi
+  # A real container engine for the engine tests (scripts/engine.sh): rootful podman behind the
+  # docker CLI, runc, static busybox for FROM-scratch test images, compose v1 for the compose test.
+  if [ "$(id -u)" -eq 0 ] || command -v sudo >/dev/null 2>&1; then
+    apt_install podman runc busybox-static docker-compose || echo "setup: could not install podman; the engine tests will skip" >&2
+    # Debian 12 packages the docker CLI only with its engine (docker.io); the tests use the CLI against podman.
+    command -v docker >/dev/null 2>&1 || apt_install docker.io || echo "setup: no docker CLI; the engine tests will skip" >&2
   fi
 fi
