@@ -40,7 +40,7 @@ let modules: [Module] = [
     // The Messages API client: types, SSE decoding, stream accumulation, retries.
     Module(name: "Claude", dependencies: ["JSON"], external: [ahc, nioCore, nioHTTP1, logging], testDependencies: ["TestSupport", "JSON"]),
     // Conversation loop, tool registry and permissions, skills, prompts, transcripts.
-    Module(name: "Agent", dependencies: ["Claude", "JSON", "Locations"], external: [mustache, yams], testDependencies: ["TestSupport", "Claude", "JSON", "Locations"]),
+    Module(name: "Agent", dependencies: ["Claude", "JSON", "Locations", "LogTriage"], external: [mustache, yams], testDependencies: ["TestSupport", "Claude", "JSON", "Locations", "LogTriage"]),
     // SigV4, credentials, small AWS service clients.
     Module(name: "AWS", dependencies: ["JSON"], external: [ahc, crypto, nioCore, nioHTTP1, logging], testDependencies: ["TestSupport", "JSON"], testExternal: [hummingbird, httpTypes, ahc, nioCore, logging]),
     // Projects, resources, events, deployments, port allocations: SQLite or DynamoDB.

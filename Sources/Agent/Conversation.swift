@@ -1,17 +1,18 @@
 import Claude
 import Foundation
 import JSON
+import LogTriage
 
 /// A conversation with Claude in a project: the history, and the tool loop that runs one user turn.
 ///
 /// The history is valid for the Messages API after every turn, whatever happened: each `tool_use`
 /// is answered by a `tool_result` (an `is_error` one when the tool was unknown, refused, invalid,
-/// failed or cancelled), and roles alternate. Every message is appended to the `transcript` as it
-/// joins the history.
+/// cut off, failed or cancelled), and roles alternate. Every message is appended to the
+/// `transcript` as it joins the history.
 public actor Conversation {
     public private(set) var messages: [Message]
     /// Usage of every response since the conversation began (or was resumed with its usage).
-    public private(set) var sessionUsage: Usage
+    public internal(set) var sessionUsage: Usage
     public private(set) var model: String
     /// The session's estimated cost in US dollars, each response priced for the model that produced it
     /// (see `Pricing`); usage restored with a resumed session is priced for the current model.
@@ -30,8 +31,9 @@ public actor Conversation {
     let client: any MessagesStreaming
     let permissions: PermissionPolicy
     let outputLimit: ToolOutputLimit
-    /// Applied to every tool result before it joins the history, the transcript or a request:
-    /// a tool that reads a `.env` must not hand its keys to Claude.
+    /// Applied once to every tool result before it joins the history, the transcript or a request
+    /// (to each string of a JSON output): a tool that reads a `.env` must not hand its keys to Claude.
+    /// Tools return what they found; this is the only pass.
     let redact: @Sendable (String) -> String
     let clock: any Clock<Duration>
     let now: @Sendable () -> Date
@@ -39,6 +41,8 @@ public actor Conversation {
 
     /// Continuing after `pause_turn` this many times at most in one turn.
     static let maxPauseContinuations = 8
+    /// Asking again after responses with cut-off tool calls this many times at most in one turn.
+    static let maxCutOffRetries = 2
 
     public init(
         client: any MessagesStreaming,
@@ -52,7 +56,7 @@ public actor Conversation {
         history: [Message] = [],
         usage: Usage = Usage(),
         outputLimit: ToolOutputLimit = ToolOutputLimit(),
-        redact: @escaping @Sendable (String) -> String = { $0 },
+        redact: @escaping @Sendable (String) -> String = Conversation.secretRedaction,
         clock: any Clock<Duration> = ContinuousClock(),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
@@ -72,6 +76,9 @@ public actor Conversation {
         self.clock = clock
         self.now = now
     }
+
+    /// The default redaction: LogTriage's `SecretRedactor` (keys, tokens, passwords in URLs).
+    public static let secretRedaction: @Sendable (String) -> String = { [redactor = SecretRedactor()] text in redactor.redact(text) }
 
     public func setModel(_ model: String) {
         self.model = model
@@ -102,6 +109,7 @@ public actor Conversation {
         var usage = Usage()
         var calls: [ToolCallRecord] = []
         var pauses = 0
+        var cutOffs = 0
         while true {
             try Task.checkCancellation()
             let request = MessagesRequest(model: model, maxTokens: maxTokens, system: system, messages: messages, tools: registry.definitions)
@@ -117,24 +125,26 @@ public actor Conversation {
             sessionUsage += response.usage
             accounting.add(response.usage, model: response.model.isEmpty ? model : response.model)
             onEvent(.responseFinished(stopReason: response.stopReason, usage: response.usage))
-            if !response.content.isEmpty {
-                messages.append(response.message)
-                record(.message(response.message, usage: response.usage, date: now()))
+            // Empty text blocks (a block cut off before its first delta) are not kept: the API refuses them.
+            let message = Message(role: .assistant, content: response.content.filter { $0 != .text("") })
+            if !message.content.isEmpty {
+                messages.append(message)
+                record(.message(message, usage: response.usage, date: now()))
             }
 
-            let uses = response.message.toolUses
+            let uses = message.toolUses
             if uses.isEmpty {
-                if response.stopReason == .pauseTurn, pauses < Self.maxPauseContinuations, !response.content.isEmpty {
+                if response.stopReason == .pauseTurn, pauses < Self.maxPauseContinuations, !message.content.isEmpty {
                     pauses += 1
                     continue
                 }
-                return TurnResult(text: response.message.text, stopReason: response.stopReason, toolCalls: calls, usage: usage)
+                return TurnResult(text: message.text, stopReason: response.stopReason, toolCalls: calls, usage: usage)
             }
 
-            let truncated = Set(response.truncatedToolUses.map(\.id))
+            let rejected = Self.cutOffCalls(response)
             var results: [ContentBlock] = []
             for use in uses {
-                let (result, record) = await runTool(use, truncated: truncated.contains(use.id), onEvent: onEvent)
+                let (result, record) = await runTool(use, rejected: rejected[use.id], onEvent: onEvent)
                 results.append(.toolResult(result))
                 calls.append(record)
                 sessionToolCalls.append(record)
@@ -142,7 +152,24 @@ public actor Conversation {
             appendUser(results)
             // Cancelled while tools ran: every call is answered above, so the history is valid.
             try Task.checkCancellation()
+            // Claude is told each time; a response that keeps being cut off ends the turn rather than
+            // looping on max_tokens.
+            if !rejected.isEmpty {
+                cutOffs += 1
+                if cutOffs > Self.maxCutOffRetries {
+                    return TurnResult(text: message.text, stopReason: response.stopReason, toolCalls: calls, usage: usage)
+                }
+            }
         }
+    }
+
+    /// The calls of `response` whose input never completed, with why: they are answered, never run.
+    static func cutOffCalls(_ response: MessageResponse) -> [String: ToolRejection] {
+        var rejected: [String: ToolRejection] = [:]
+        for use in response.truncatedToolUses {
+            rejected[use.id] = response.stopReason == .maxTokens ? .cutOff : .unparseableInput
+        }
+        return rejected
     }
 
     /// Adds user content: to the last message when it is the user's (a turn that failed before Claude
@@ -171,42 +198,45 @@ public actor Conversation {
     // MARK: - Tools
 
     /// Runs one call and always returns its result: a failure of any kind becomes an `is_error` result.
-    func runTool(_ use: ToolUse, truncated: Bool, onEvent: @escaping @Sendable (AgentEvent) -> Void) async -> (ToolResult, ToolCallRecord) {
-        func answer(_ text: String, isError: Bool) -> (ToolResult, ToolCallRecord) {
-            (ToolResult(toolUseId: use.id, content: outputLimit.bound(redact(text)), isError: isError),
-             ToolCallRecord(name: use.name, input: use.input, isError: isError))
+    /// A call that cannot start (`rejected` by the stream, unknown, bad input) is a `.toolRejected` event.
+    func runTool(_ use: ToolUse, rejected: ToolRejection?, onEvent: @escaping @Sendable (AgentEvent) -> Void) async -> (ToolResult, ToolCallRecord) {
+        func answer(_ output: ToolOutput) -> (ToolResult, ToolCallRecord) {
+            (ToolResult(toolUseId: use.id, content: outputLimit.bound(output.redacted(with: redact).text), isError: output.isError),
+             ToolCallRecord(name: use.name, input: use.input, isError: output.isError))
+        }
+        func reject(_ rejection: ToolRejection) -> (ToolResult, ToolCallRecord) {
+            onEvent(.toolRejected(id: use.id, name: use.name, reason: rejection.reason))
+            return answer(.error(rejection.message))
         }
 
         if Task.isCancelled {
-            return answer("Cancelled by the user before it ran.", isError: true)
+            return answer(.error("Cancelled by the user before it ran."))
         }
-        if truncated {
-            return answer("The input of this call was cut off (the response hit max_tokens), so it was not run. Try again with a smaller input.", isError: true)
+        if let rejected {
+            return reject(rejected)
         }
         guard let tool = registry.tool(named: use.name) else {
-            let names = registry.tools.map(\.name).joined(separator: ", ")
-            return answer("There is no tool named '\(use.name)'. Available tools: \(names.isEmpty ? "none" : names).", isError: true)
+            return reject(.unknownTool(use.name, available: registry.tools.map(\.name)))
         }
-        let problems = JSONSchemaValidator(schema: tool.inputSchema).problems(in: use.input)
-        if !problems.isEmpty {
-            return answer("Invalid input for \(tool.name):\n" + problems.joined(separator: "\n"), isError: true)
+        let call: PreparedToolCall
+        switch tool.prepare(use.input) {
+        case .success(let prepared): call = prepared
+        case .failure(let rejection): return reject(rejection)
         }
-        let summary = tool.summarize(use.input)
-        if case .refuse(let reason) = await permissions.decide(tool, input: use.input, summary: summary) {
+        if case .refuse(let reason) = await permissions.decide(tool, input: use.input, summary: call.summary) {
             onEvent(.toolDenied(id: use.id, name: tool.name))
-            return answer(reason, isError: true)
+            return answer(.error(reason))
         }
         if Task.isCancelled {
-            return answer("Cancelled by the user before it ran.", isError: true)
+            return answer(.error("Cancelled by the user before it ran."))
         }
 
-        onEvent(.toolStarted(id: use.id, name: tool.name, summary: summary))
+        onEvent(.toolStarted(id: use.id, name: tool.name, summary: call.summary))
         let context = ToolContext(projectRoot: projectRoot) { message in onEvent(.toolProgress(id: use.id, message: message)) }
-        let input = use.input
         let clock = self.clock
         let (output, elapsed) = await Self.timed(clock) {
             do {
-                return try await tool.run(input, context)
+                return try await call.run(context)
             } catch is CancellationError {
                 return .error("Cancelled by the user while it ran; it may have been partly done.")
             } catch {
@@ -215,7 +245,7 @@ public actor Conversation {
         }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         onEvent(.toolFinished(id: use.id, name: tool.name, isError: output.isError, seconds: seconds))
-        return answer(output.text, isError: output.isError)
+        return answer(output)
     }
 
     static func timed<C: Clock>(_ clock: C, _ work: @Sendable () async -> ToolOutput) async -> (ToolOutput, Duration) where C.Duration == Duration {

@@ -17,7 +17,21 @@ public enum FileTools {
 
     // MARK: - list_files
 
-    public static let listFiles = Tool(
+    struct ListFilesInput: ToolInput, Codable {
+        var path: String?
+        var recursive: Bool?
+
+        static let schema: JSONValue = [
+            "type": "object",
+            "properties": [
+                "path": ["type": "string", "description": "Folder to list, relative to the project root. Default: the project root."],
+                "recursive": ["type": "boolean", "description": "List the whole tree below the folder. Default: false."],
+            ],
+            "additionalProperties": false,
+        ]
+    }
+
+    public static let listFiles = Tool.make(
         name: "list_files",
         description: """
             List the files and folders of a folder in the project (the current directory). Folders end with '/'. \
@@ -25,24 +39,17 @@ public enum FileTools {
             output and virtualenvs. Paths are relative to the project root. Use it to see what a project contains \
             before reading files.
             """,
-        inputSchema: [
-            "type": "object",
-            "properties": [
-                "path": ["type": "string", "description": "Folder to list, relative to the project root. Default: the project root."],
-                "recursive": ["type": "boolean", "description": "List the whole tree below the folder. Default: false."],
-            ],
-            "additionalProperties": false,
-        ],
         risk: .readOnly,
-        summarize: { input in input["path"]?.stringValue ?? "." },
+        input: ListFilesInput.self,
+        summarize: { input in input.path ?? "." },
         run: { input, context in
-            let target = try ProjectPath(input["path"]?.stringValue ?? ".", in: context.projectRoot)
+            let target = try ProjectPath(input.path ?? ".", in: context.projectRoot)
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: target.url.path, isDirectory: &isDirectory) else {
                 return .error("'\(target.relative)' does not exist")
             }
             guard isDirectory.boolValue else { return .error("'\(target.relative)' is a file, not a folder; use read_file") }
-            let recursive = input["recursive"]?.boolValue ?? false
+            let recursive = input.recursive ?? false
             var lines: [String] = []
             var truncated = false
             var queue: [(url: URL, prefix: String)] = [(target.url, target.relative == "." ? "" : target.relative + "/")]
@@ -69,13 +76,12 @@ public enum FileTools {
 
     // MARK: - read_file
 
-    public static let readFile = Tool(
-        name: "read_file",
-        description: """
-            Read a text file of the project. Paths are relative to the project root; files outside the project \
-            cannot be read. For a long file, pass offset (first line, from 1) and limit (number of lines) to read part of it.
-            """,
-        inputSchema: [
+    struct ReadFileInput: ToolInput, Codable {
+        var path: String
+        var offset: Int?
+        var limit: Int?
+
+        static let schema: JSONValue = [
             "type": "object",
             "properties": [
                 "path": ["type": "string", "minLength": 1, "description": "File to read, relative to the project root."],
@@ -84,11 +90,20 @@ public enum FileTools {
             ],
             "required": ["path"],
             "additionalProperties": false,
-        ],
+        ]
+    }
+
+    public static let readFile = Tool.make(
+        name: "read_file",
+        description: """
+            Read a text file of the project. Paths are relative to the project root; files outside the project \
+            cannot be read. For a long file, pass offset (first line, from 1) and limit (number of lines) to read part of it.
+            """,
         risk: .readOnly,
-        summarize: { input in input["path"]?.stringValue ?? "" },
+        input: ReadFileInput.self,
+        summarize: { input in input.path },
         run: { input, context in
-            let target = try ProjectPath(input["path"]?.stringValue ?? "", in: context.projectRoot)
+            let target = try ProjectPath(input.path, in: context.projectRoot)
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: target.url.path, isDirectory: &isDirectory) else {
                 return .error("'\(target.relative)' does not exist")
@@ -104,8 +119,8 @@ public enum FileTools {
             guard !data.contains(0), let text = String(data: data, encoding: .utf8) else {
                 return .error("'\(target.relative)' is not a UTF-8 text file")
             }
-            let offset = input["offset"]?.intValue
-            let limit = input["limit"]?.intValue
+            let offset = input.offset
+            let limit = input.limit
             guard offset != nil || limit != nil else {
                 return ToolOutput(text: text.isEmpty ? "('\(target.relative)' is empty)" : text)
             }
@@ -122,14 +137,11 @@ public enum FileTools {
 
     // MARK: - write_file
 
-    public static let writeFile = Tool(
-        name: "write_file",
-        description: """
-            Create or replace a file of the project with the given content (the whole file). Missing folders are \
-            created. Paths are relative to the project root; files outside the project cannot be written. \
-            The user is asked before the file is written.
-            """,
-        inputSchema: [
+    struct WriteFileInput: ToolInput, Codable {
+        var path: String
+        var content: String
+
+        static let schema: JSONValue = [
             "type": "object",
             "properties": [
                 "path": ["type": "string", "minLength": 1, "description": "File to write, relative to the project root."],
@@ -137,16 +149,26 @@ public enum FileTools {
             ],
             "required": ["path", "content"],
             "additionalProperties": false,
-        ],
+        ]
+    }
+
+    public static let writeFile = Tool.make(
+        name: "write_file",
+        description: """
+            Create or replace a file of the project with the given content (the whole file). Missing folders are \
+            created. Paths are relative to the project root; files outside the project cannot be written. \
+            The user is asked before the file is written.
+            """,
         risk: .changes,
-        summarize: { input in input["path"]?.stringValue ?? "" },
+        input: WriteFileInput.self,
+        summarize: { input in input.path },
         run: { input, context in
-            let target = try ProjectPath(input["path"]?.stringValue ?? "", in: context.projectRoot)
+            let target = try ProjectPath(input.path, in: context.projectRoot)
             guard target.relative != "." else { return .error("the project root itself cannot be written") }
             var isDirectory: ObjCBool = false
             let existed = FileManager.default.fileExists(atPath: target.url.path, isDirectory: &isDirectory)
             if existed, isDirectory.boolValue { return .error("'\(target.relative)' is a folder") }
-            let data = Data((input["content"]?.stringValue ?? "").utf8)
+            let data = Data(input.content.utf8)
             do {
                 try FileManager.default.createDirectory(at: target.url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 // Replaced atomically; an existing file keeps its mode (an executable script stays executable).

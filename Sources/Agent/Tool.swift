@@ -9,21 +9,6 @@ public enum ToolRisk: String, Sendable, Codable, Equatable {
     case changes
 }
 
-/// What a tool hands back to Claude.
-public struct ToolOutput: Sendable, Equatable {
-    public var text: String
-    public var isError: Bool
-
-    public init(text: String, isError: Bool = false) {
-        self.text = text
-        self.isError = isError
-    }
-
-    public static func error(_ text: String) -> ToolOutput {
-        ToolOutput(text: text, isError: true)
-    }
-}
-
 /// What a running tool can see and report.
 public struct ToolContext: Sendable {
     /// The project directory: the REPL's working directory. File tools stay inside it.
@@ -38,31 +23,89 @@ public struct ToolContext: Sendable {
 }
 
 /// A capability Claude can call: deployotron's own services, each wrapped as one tool.
+///
+/// Made only by `Tool.make`, from a `ToolInput` type: the schema Claude sees and the value the
+/// tool's code receives come from that one type, and every call is validated against the schema,
+/// then decoded, before it can run.
 public struct Tool: Sendable {
     /// Matches `^[a-zA-Z0-9_-]{1,64}$`.
-    public var name: String
+    public let name: String
     /// Written for Claude: what the tool does and when to use it.
-    public var description: String
-    /// The JSON Schema of the input; input is validated against it before `run` is called.
-    public var inputSchema: JSONValue
-    public var risk: ToolRisk
-    /// The input's key part in a few words, for the tool line and the permission prompt.
-    public var summarize: @Sendable (JSONValue) -> String
-    public var run: @Sendable (JSONValue, ToolContext) async throws -> ToolOutput
+    public let description: String
+    /// The input type's schema (`inputType.schema`), kept so each request does not rebuild it.
+    public let inputSchema: JSONValue
+    /// The type the input decodes to.
+    public let inputType: any ToolInput.Type
+    public let risk: ToolRisk
+    private let prepareCall: @Sendable (JSONValue) -> Result<PreparedToolCall, ToolRejection>
 
-    public init(
+    /// A tool whose input is an `Input`: Claude is shown `Input.schema`; a call is checked against
+    /// it and decoded, and only a valid, decoded input reaches `summarize` and `run`. An input that
+    /// fails either step never runs: it becomes a `ToolRejection` that Claude is told about.
+    public static func make<Input: ToolInput>(
         name: String,
         description: String,
-        inputSchema: JSONValue,
         risk: ToolRisk,
-        summarize: @escaping @Sendable (JSONValue) -> String = { _ in "" },
-        run: @escaping @Sendable (JSONValue, ToolContext) async throws -> ToolOutput
+        input: Input.Type = Input.self,
+        summarize: @escaping @Sendable (Input) -> String = { _ in "" },
+        run: @escaping @Sendable (Input, ToolContext) async throws -> ToolOutput
+    ) -> Tool {
+        let schema = Input.schema
+        let validator = JSONSchemaValidator(schema: schema)
+        return Tool(name: name, description: description, inputSchema: schema, inputType: Input.self, risk: risk) { json in
+            let problems = validator.problems(in: json)
+            if !problems.isEmpty {
+                return .failure(.invalidInput(tool: name, problems: problems))
+            }
+            let decoded: Input
+            do {
+                decoded = try JSONDecoder().decode(Input.self, from: json.encoded())
+            } catch {
+                return .failure(.undecodableInput(tool: name, problem: ToolRejection.describe(error)))
+            }
+            return .success(PreparedToolCall(summary: summarize(decoded)) { context in try await run(decoded, context) })
+        }
+    }
+
+    private init(
+        name: String, description: String, inputSchema: JSONValue, inputType: any ToolInput.Type, risk: ToolRisk,
+        prepare: @escaping @Sendable (JSONValue) -> Result<PreparedToolCall, ToolRejection>
     ) {
         self.name = name
         self.description = description
         self.inputSchema = inputSchema
+        self.inputType = inputType
         self.risk = risk
-        self.summarize = summarize
-        self.run = run
+        self.prepareCall = prepare
+    }
+
+    /// Checks `input` against the schema and decodes it: the call, ready to ask about and run, or
+    /// why it cannot run.
+    public func prepare(_ input: JSONValue) -> Result<PreparedToolCall, ToolRejection> {
+        prepareCall(input)
+    }
+
+    /// Prepares and runs a call outside a conversation; a rejected input is an error output.
+    public func run(_ input: JSONValue, _ context: ToolContext) async throws -> ToolOutput {
+        switch prepare(input) {
+        case .success(let call): try await call.run(context)
+        case .failure(let rejection): .error(rejection.message)
+        }
+    }
+}
+
+/// A tool call whose input passed the schema and decoded.
+public struct PreparedToolCall: Sendable {
+    /// The input's key part in a few words, for the tool line and the permission prompt.
+    public let summary: String
+    private let perform: @Sendable (ToolContext) async throws -> ToolOutput
+
+    init(summary: String, perform: @escaping @Sendable (ToolContext) async throws -> ToolOutput) {
+        self.summary = summary
+        self.perform = perform
+    }
+
+    public func run(_ context: ToolContext) async throws -> ToolOutput {
+        try await perform(context)
     }
 }

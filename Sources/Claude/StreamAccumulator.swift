@@ -6,8 +6,8 @@ import JSON
 /// Pure: feed it events with `consume`, show the `StreamUpdate`s it returns, and ask for
 /// `response()` at the end. Tool input arrives as `input_json_delta` pieces that are concatenated
 /// and parsed when the block stops. A tool call whose input never completed (the stream hit
-/// `max_tokens`, or the JSON does not parse) is left out of `content` and listed in
-/// `truncatedToolUses`, so it is never run. Usage: `message_start`'s counters, replaced field by
+/// `max_tokens`, or the JSON does not parse) stays in `content` with the input `{}`, so it can be
+/// answered, and is listed in `truncatedToolUses` with the raw JSON, so it is never run. Usage: `message_start`'s counters, replaced field by
 /// field by `message_delta`'s cumulative ones. Unknown events, block types, delta types and fields
 /// are ignored.
 public struct StreamAccumulator: Sendable {
@@ -137,6 +137,10 @@ public struct StreamAccumulator: Sendable {
                 if stopped.contains(index), let input, input.objectValue != nil {
                     content.append(.toolUse(ToolUse(id: block.toolID, name: block.name, input: input)))
                 } else {
+                    // Kept in the message, so the call can be answered and the history stays valid; its
+                    // input is an empty object, since the API wants one.
+                    let object = input?.objectValue.map(JSONValue.object) ?? [:]
+                    content.append(.toolUse(ToolUse(id: block.toolID, name: block.name, input: object)))
                     truncated.append(ToolUse(id: block.toolID, name: block.name, input: .string(block.json)))
                 }
             }

@@ -1,9 +1,11 @@
+import Agent
 import Deploy
 import Foundation
+import JSON
 import LogTriage
 
 /// `analyze_logs`: a log file in the project, or a deployment's logs.
-struct AnalyzeLogsInput: Decodable, Sendable {
+struct AnalyzeLogsInput: ToolInput, Codable {
     var path: String?
     var deploymentId: String?
     var tokenBudget: Int?
@@ -14,18 +16,27 @@ struct AnalyzeLogsInput: Decodable, Sendable {
         case tokenBudget = "token_budget"
     }
 
-    func run(service: DeployService) async throws -> AnalyzeLogsOutput {
+    static var schema: JSONValue {
+        ToolSchema.object([
+            "path": ToolSchema.string("A log file inside the project."),
+            "deployment_id": ToolSchema.deploymentId,
+            "token_budget": ToolSchema.integer("The excerpt's size in tokens. Default 2000.", minimum: 200, maximum: 20000),
+        ])
+    }
+
+    func run(service: DeployService, projectRoot: URL) async throws -> AnalyzeLogsOutput {
         let analyzer = try LogAnalyzer(options: LogAnalysisOptions(tokenBudget: tokenBudget ?? 2_000, templateLimit: 20))
         let analysis: LogAnalysis
         if let deploymentId {
             let logs = try await service.logs(LogsInput(deploymentId: deploymentId, tail: 5_000))
             analysis = try analyzer.analyze(.text(logs.lines.joined(separator: "\n")))
         } else if let path, path != "." {
+            let file = try ProjectPath(path, in: projectRoot)
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-                throw DeployToolsError("\(path) is not a log file; give a file inside the project")
+            guard FileManager.default.fileExists(atPath: file.url.path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                throw DeployToolsError("\(file.relative) is not a log file; give a file inside the project")
             }
-            analysis = try analyzer.analyze(.file(URL(fileURLWithPath: path)))
+            analysis = try analyzer.analyze(.file(file.url))
         } else {
             throw DeployToolsError("give the log: path (a file in the project) or deployment_id")
         }

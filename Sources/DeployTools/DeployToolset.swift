@@ -3,26 +3,24 @@ import Deploy
 import Foundation
 import JSON
 import Ledger
-import LogTriage
 
 /// deployotron's services as Claude tools: detection, generators, local deploys and their history,
 /// rollback, logs, log triage and the resources build agents reported.
 ///
 /// Tools that only look are read-only; tools that write files or start, stop or remove containers
-/// change something, so the permission policy asks the user before they run.
+/// change something, so the permission policy asks the user before they run. Each tool's input is a
+/// `ToolInput` (`DeployToolInputs.swift`); outputs are JSON, redacted by the conversation.
 public struct DeployToolset: Sendable {
     public var service: DeployService
     /// The ledger's project records, for `project_resources`; nil leaves that tool out.
     public var resources: (any ResourceStore)?
     /// The project's guid, when it has one: deployments are recorded under it.
     public var projectGuid: String?
-    public var redactor: SecretRedactor
 
-    public init(service: DeployService, resources: (any ResourceStore)? = nil, projectGuid: String? = nil, redactor: SecretRedactor = SecretRedactor()) {
+    public init(service: DeployService, resources: (any ResourceStore)? = nil, projectGuid: String? = nil) {
         self.service = service
         self.resources = resources
         self.projectGuid = projectGuid
-        self.redactor = redactor
     }
 
     public var tools: [Tool] {
@@ -45,10 +43,10 @@ public struct DeployToolset: Sendable {
                 with a confidence score, the evidence, other candidates, and the app's folder in a monorepo. \
                 Use it first, before generating files or deploying.
                 """,
-            schema: ToolSchema.object(["path": ToolSchema.projectPath]),
-            risk: .readOnly, redactor: redactor,
-            summarize: { ToolSchema.summary($0, "path") }
-        ) { (input: DetectInput, _) in try service.detect(input) }
+            risk: .readOnly,
+            input: DetectStackInput.self,
+            summarize: { $0.path ?? "" }
+        ) { input, context in try service.detect(DetectInput(path: try ServiceTool.resolve(input.path, in: context))) }
     }
 
     var generateDockerfile: Tool {
@@ -60,16 +58,12 @@ public struct DeployToolset: Sendable {
                 the language compiles, non-root user, HEALTHCHECK, binds 0.0.0.0 and honours PORT) and returns them. \
                 An existing Dockerfile is kept unless overwrite is true.
                 """,
-            schema: ToolSchema.object([
-                "path": ToolSchema.projectPath,
-                "overwrite": ToolSchema.boolean("Replace a Dockerfile that exists. Default false."),
-            ]),
-            risk: .changes, redactor: redactor,
-            summarize: { "Dockerfile in " + (ToolSchema.summary($0, "path").isEmpty ? "." : ToolSchema.summary($0, "path")) }
-        ) { (input: GenerateInput, _) in
-            var input = input
-            input.write = true
-            return try service.generateDockerfile(input)
+            risk: .changes,
+            input: GenerateDockerfileInput.self,
+            summarize: { "Dockerfile in " + Self.nonEmpty($0.path, or: ".") }
+        ) { input, context in
+            try service.generateDockerfile(GenerateInput(
+                path: try ServiceTool.resolve(input.path, in: context), write: true, overwrite: input.overwrite))
         }
     }
 
@@ -82,21 +76,16 @@ public struct DeployToolset: Sendable {
                 mongodb, redis) with health checks, depends_on conditions, volumes and DATABASE_URL (or the \
                 stack's equivalent) injected. An existing file is kept unless overwrite is true.
                 """,
-            schema: ToolSchema.object([
-                "path": ToolSchema.projectPath,
-                "databases": ToolSchema.stringArray("Databases to run beside the app.", allowed: DatabaseKind.allCases.map(\.rawValue)),
-                "host_port": ToolSchema.integer("The host port to publish the app on. Default: the app's port.", minimum: 1, maximum: 65535),
-                "overwrite": ToolSchema.boolean("Replace a docker-compose.yml that exists. Default false."),
-            ]),
-            risk: .changes, redactor: redactor,
+            risk: .changes,
+            input: GenerateComposeInput.self,
             summarize: { input in
-                let databases = input["databases"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                let databases = (input.databases ?? []).map(\.rawValue)
                 return "docker-compose.yml" + (databases.isEmpty ? "" : " with " + databases.joined(separator: ", "))
             }
-        ) { (input: GenerateInput, _) in
-            var input = input
-            input.write = true
-            return try service.generateCompose(input)
+        ) { input, context in
+            try service.generateCompose(GenerateInput(
+                path: try ServiceTool.resolve(input.path, in: context), write: true, overwrite: input.overwrite,
+                databases: input.databases, hostPort: input.hostPort))
         }
     }
 
@@ -112,18 +101,14 @@ public struct DeployToolset: Sendable {
                 a free port from 20000-40000 and waits until it is healthy. Reports the URL, or why it failed \
                 (exit code, last log lines, a port or bind-address mismatch). One deploy per project at a time.
                 """,
-            schema: ToolSchema.object([
-                "path": ToolSchema.projectPath,
-                "name": ToolSchema.string("Image and container name. Default: the folder's name."),
-                "databases": ToolSchema.stringArray("Databases to run beside the app.", allowed: DatabaseKind.allCases.map(\.rawValue)),
-                "environment": ToolSchema.stringMap("Extra environment variables for the app."),
-            ]),
-            risk: .changes, redactor: redactor,
-            summarize: { input in "local deploy of " + (ToolSchema.summary(input, "name", "path").isEmpty ? "the project" : ToolSchema.summary(input, "name", "path")) }
-        ) { (input: DeployLocalInput, context) in
-            var input = input
-            if input.projectId == nil { input.projectId = guid }
-            return try await service.deployLocal(input) { progress in context.progress(progress.line) }
+            risk: .changes,
+            input: DeployLocalToolInput.self,
+            summarize: { "local deploy of " + Self.nonEmpty($0.name ?? $0.path, or: "the project") }
+        ) { input, context in
+            let request = DeployLocalInput(
+                path: try ServiceTool.resolve(input.path, in: context), name: input.name, projectId: guid,
+                databases: input.databases, environment: input.environment)
+            return try await service.deployLocal(request) { progress in context.progress(progress.line) }
         }
     }
 
@@ -137,16 +122,14 @@ public struct DeployToolset: Sendable {
                 deployment_id, or else the last good deployment before the live one. Use list_deployments first \
                 to pick a version.
                 """,
-            schema: ToolSchema.object([
-                "path": ToolSchema.projectPath,
-                "deployment_id": ToolSchema.deploymentId,
-            ]),
-            risk: .changes, redactor: redactor,
-            summarize: { input in "roll back to " + (ToolSchema.summary(input, "deployment_id").isEmpty ? "the previous version" : ToolSchema.summary(input, "deployment_id")) }
-        ) { (input: RollbackInput, context) in
-            var input = input
-            if input.projectId == nil, input.deploymentId == nil { input.projectId = guid }
-            return try await service.rollback(input) { progress in context.progress(progress.line) }
+            risk: .changes,
+            input: RollbackToolInput.self,
+            summarize: { "roll back to " + Self.nonEmpty($0.deploymentId, or: "the previous version") }
+        ) { input, context in
+            let request = RollbackInput(
+                deploymentId: input.deploymentId, path: try ServiceTool.resolve(input.path, in: context),
+                projectId: input.deploymentId == nil ? guid : nil)
+            return try await service.rollback(request) { progress in context.progress(progress.line) }
         }
     }
 
@@ -173,10 +156,10 @@ public struct DeployToolset: Sendable {
         return ServiceTool.make(
             name: "deployment_status",
             description: "One deployment's record, whether it is the project's live one, and its container's state and health.",
-            schema: ToolSchema.object(["deployment_id": ToolSchema.deploymentId], required: ["deployment_id"]),
-            risk: .readOnly, redactor: redactor,
-            summarize: { ToolSchema.summary($0, "deployment_id") }
-        ) { (input: DeploymentReference, _) in try await service.status(input) }
+            risk: .readOnly,
+            input: DeploymentIdInput.self,
+            summarize: { $0.deploymentId }
+        ) { input, _ in try await service.status(DeploymentReference(deploymentId: input.deploymentId)) }
     }
 
     var listDeployments: Tool {
@@ -185,17 +168,13 @@ public struct DeployToolset: Sendable {
         return ServiceTool.make(
             name: "list_deployments",
             description: "The project's deployments, newest first: status, image tag, commit, port, URL, times and errors.",
-            schema: ToolSchema.object([
-                "path": ToolSchema.projectPath,
-                "limit": ToolSchema.integer("How many, newest first. Default 20.", minimum: 1, maximum: 500),
-            ]),
-            risk: .readOnly, redactor: redactor,
+            risk: .readOnly,
+            input: ListDeploymentsToolInput.self,
             summarize: { _ in "" }
-        ) { (input: ListDeploymentsInput, _) in
-            var input = input
-            if input.projectId == nil, let guid { input.projectId = guid }
-            if input.limit == nil { input.limit = 20 }
-            return try await service.list(input)
+        ) { input, context in
+            let request = ListDeploymentsInput(
+                path: try ServiceTool.resolve(input.path, in: context), projectId: guid, limit: input.limit ?? 20)
+            return try await service.list(request)
         }
     }
 
@@ -204,13 +183,10 @@ public struct DeployToolset: Sendable {
         return ServiceTool.make(
             name: "get_logs",
             description: "The last lines of a deployment's container logs (or, when it no longer runs, the excerpt kept when it ended). Secrets are redacted.",
-            schema: ToolSchema.object([
-                "deployment_id": ToolSchema.deploymentId,
-                "tail": ToolSchema.integer("How many lines. Default 100.", minimum: 1, maximum: 5000),
-            ], required: ["deployment_id"]),
-            risk: .readOnly, redactor: redactor,
-            summarize: { ToolSchema.summary($0, "deployment_id") }
-        ) { (input: LogsInput, _) in try await service.logs(input) }
+            risk: .readOnly,
+            input: GetLogsInput.self,
+            summarize: { $0.deploymentId }
+        ) { input, _ in try await service.logs(LogsInput(deploymentId: input.deploymentId, tail: input.tail)) }
     }
 
     func referenceTool(
@@ -219,11 +195,10 @@ public struct DeployToolset: Sendable {
     ) -> Tool {
         let service = service
         return ServiceTool.make(
-            name: name, description: description,
-            schema: ToolSchema.object(["deployment_id": ToolSchema.deploymentId], required: ["deployment_id"]),
-            risk: .changes, redactor: redactor,
-            summarize: { "\(verb) " + ToolSchema.summary($0, "deployment_id") }
-        ) { (input: DeploymentReference, _) in try await call(service, input) }
+            name: name, description: description, risk: .changes,
+            input: DeploymentIdInput.self,
+            summarize: { "\(verb) " + $0.deploymentId }
+        ) { input, _ in try await call(service, DeploymentReference(deploymentId: input.deploymentId)) }
     }
 
     // MARK: - Logs and resources
@@ -237,14 +212,10 @@ public struct DeployToolset: Sendable {
                 error lines, and an excerpt within a token budget (stack traces, the last error block, the tail), \
                 secrets redacted. Give a log file in the project (path) or a deployment (deployment_id).
                 """,
-            schema: ToolSchema.object([
-                "path": ToolSchema.string("A log file inside the project."),
-                "deployment_id": ToolSchema.deploymentId,
-                "token_budget": ToolSchema.integer("The excerpt's size in tokens. Default 2000.", minimum: 200, maximum: 20000),
-            ]),
-            risk: .readOnly, redactor: redactor,
-            summarize: { ToolSchema.summary($0, "path", "deployment_id") }
-        ) { (input: AnalyzeLogsInput, _) in try await input.run(service: service) }
+            risk: .readOnly,
+            input: AnalyzeLogsInput.self,
+            summarize: { Self.nonEmpty($0.path ?? $0.deploymentId, or: "") }
+        ) { input, context in try await input.run(service: service, projectRoot: context.projectRoot) }
     }
 
     var projectResources: Tool {
@@ -253,10 +224,10 @@ public struct DeployToolset: Sendable {
         return ServiceTool.make(
             name: "project_resources",
             description: "The AWS resources build agents reported for this project with notify.sh (bucket, CDN, cluster...), merged across reports.",
-            schema: ToolSchema.object(["guid": ToolSchema.string("A project guid. Default: this project's.")]),
-            risk: .readOnly, redactor: redactor,
-            summarize: { ToolSchema.summary($0, "guid") }
-        ) { (input: ProjectResourcesInput, _) in
+            risk: .readOnly,
+            input: ProjectResourcesInput.self,
+            summarize: { $0.guid ?? "" }
+        ) { input, _ in
             guard let store else { throw DeployToolsError("no ledger is open") }
             guard let id = input.guid ?? guid else { throw DeployToolsError("this project has no guid yet; give one") }
             guard let record = try await store.resources(guid: id) else {
@@ -264,5 +235,11 @@ public struct DeployToolset: Sendable {
             }
             return ProjectResourcesOutput(guid: id, found: true, resources: record.awsResources, updatedAt: record.updatedAt)
         }
+    }
+
+    /// `text` for a summary, or `fallback` when it is absent or empty.
+    static func nonEmpty(_ text: String?, or fallback: String) -> String {
+        guard let text, !text.isEmpty else { return fallback }
+        return text
     }
 }

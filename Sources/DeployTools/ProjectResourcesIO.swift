@@ -1,9 +1,14 @@
+import Agent
 import Foundation
 import JSON
 
 /// `project_resources`.
-struct ProjectResourcesInput: Decodable, Sendable {
+struct ProjectResourcesInput: ToolInput, Codable {
     var guid: String?
+
+    static var schema: JSONValue {
+        ToolSchema.object(["guid": ToolSchema.string("A project guid. Default: this project's.")])
+    }
 }
 
 struct ProjectResourcesOutput: Encodable, Sendable {

@@ -1,3 +1,4 @@
+import Deploy
 import JSON
 
 /// Small builders for the JSON Schemas of deployotron's tools.
@@ -40,12 +41,5 @@ enum ToolSchema {
 
     static let projectPath = string("A folder inside the project, relative to its root. Default: the project root.")
     static let deploymentId = string("A deployment id, or a unique prefix of one (8 characters are usually enough).")
-
-    /// The first of `keys` that the input holds as a string, for the one-line tool summary.
-    static func summary(_ input: JSONValue, _ keys: String...) -> String {
-        for key in keys {
-            if let value = input[key]?.stringValue, !value.isEmpty { return value }
-        }
-        return ""
-    }
+    static let databases = stringArray("Databases to run beside the app.", allowed: DatabaseKind.allCases.map(\.rawValue))
 }

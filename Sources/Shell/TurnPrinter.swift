@@ -3,7 +3,8 @@ import Foundation
 import Synchronization
 
 /// Shows a turn as it happens: Claude's text through the markdown renderer, one line per tool call
-/// ("⏺ read_file Dockerfile … ok 0.2s"), progress of long tools, retries.
+/// ("⏺ read_file Dockerfile … ok 0.2s"; "⏺ read_file rejected invalid input: …" for a call that could
+/// not run), progress of long tools, retries.
 public final class TurnPrinter: Sendable {
     private struct State {
         var markdown: MarkdownRenderer
@@ -55,6 +56,10 @@ public final class TurnPrinter: Sendable {
                 var out = flushText(&state)
                 out += closeToolLine(&state)
                 return out + style.blue("⏺") + " " + style.bold(name) + " " + style.yellow("declined") + "\n"
+            case .toolRejected(_, let name, let reason):
+                var out = flushText(&state)
+                out += closeToolLine(&state)
+                return out + style.blue("⏺") + " " + style.bold(name) + " " + style.red("rejected") + " " + style.dim(Self.oneLine(reason)) + "\n"
             case .retrying(let attempt, let delay, let reason):
                 var out = flushText(&state)
                 out += closeToolLine(&state)

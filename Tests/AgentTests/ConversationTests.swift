@@ -16,18 +16,15 @@ import Testing
         }
     }
 
-    static let echo = Tool(
-        name: "echo",
-        description: "Echoes its text.",
-        inputSchema: ["type": "object", "properties": ["text": ["type": "string"]], "required": ["text"], "additionalProperties": false],
-        risk: .readOnly
-    ) { input, _ in ToolOutput(text: input["text"]?.stringValue ?? "") }
+    static let echo = Tool.make(name: "echo", description: "Echoes its text.", risk: .readOnly, input: EchoInput.self) { input, _ in
+        ToolOutput(text: input.text)
+    }
 
-    static let failing = Tool(name: "fail", description: "Always fails.", inputSchema: ["type": "object"], risk: .readOnly) { _, _ in
+    static let failing = Tool.make(name: "fail", description: "Always fails.", risk: .readOnly, input: NoInput.self) { _, _ in
         throw AgentError(.file, "disk on fire")
     }
 
-    static let blocking = Tool(name: "block", description: "Runs until cancelled.", inputSchema: ["type": "object"], risk: .readOnly) { _, _ in
+    static let blocking = Tool.make(name: "block", description: "Runs until cancelled.", risk: .readOnly, input: NoInput.self) { _, _ in
         try await Task.sleep(for: .seconds(600))
         return ToolOutput(text: "finished")
     }
@@ -41,10 +38,14 @@ import Testing
             model: "claude-test", projectRoot: root, transcript: transcript, outputLimit: ToolOutputLimit(maxCharacters: limit))
     }
 
-    /// Every tool_use is answered by the next message, which starts with its results.
+    /// What the API accepts: it starts with the user, roles alternate, no text block is empty, every
+    /// tool_use has an object input and is answered by the next message, which starts with its results.
     static func isValid(_ history: [Message]) -> Bool {
+        if let first = history.first, first.role != .user { return false }
         for (index, message) in history.enumerated() {
             if index > 0, history[index - 1].role == message.role { return false }
+            if message.content.isEmpty || message.content.contains(.text("")) { return false }
+            if message.toolUses.contains(where: { $0.input.objectValue == nil }) { return false }
             let uses = message.toolUses.map(\.id)
             guard message.role == .assistant, !uses.isEmpty else { continue }
             guard index + 1 < history.count else { return false }
@@ -112,19 +113,20 @@ import Testing
     }
 
     @Test func longOutputIsCutWithANote() async throws {
+        let text = String(repeating: "word ", count: 100)
         let client = ScriptedMessages([
-            ScriptedMessages.tools([ToolUse(id: "t", name: "echo", input: ["text": .string(String(repeating: "x", count: 500))])]),
+            ScriptedMessages.tools([ToolUse(id: "t", name: "echo", input: ["text": .string(text)])]),
             ScriptedMessages.text("ok"),
         ])
         let chat = try conversation(client, limit: 100)
         _ = try await chat.send("go", onEvent: { _ in })
         let content = try #require(Self.results(client.requests[1].messages.last).first).content
-        #expect(content.hasPrefix(String(repeating: "x", count: 100) + "\n"))
+        #expect(content.hasPrefix(String(text.prefix(100)) + "\n"))
         #expect(content.hasSuffix("[output cut: 100 of 500 characters shown]"))
     }
 
     @Test func oneShotRefusesToolsThatChangeUnlessAllowed() async throws {
-        let writer = Tool(name: "poke", description: "Changes something.", inputSchema: ["type": "object"], risk: .changes) { _, _ in ToolOutput(text: "poked") }
+        let writer = Tool.make(name: "poke", description: "Changes something.", risk: .changes, input: NoInput.self) { _, _ in ToolOutput(text: "poked") }
         for (policy, refused) in [(PermissionPolicy.oneShot(), true), (.oneShot(allowed: ["poke"]), false), (.oneShot(allowAll: true), false), (.oneShot(allowed: ["other"]), true)] {
             let client = ScriptedMessages([ScriptedMessages.tools([ToolUse(id: "p", name: "poke", input: [:])]), ScriptedMessages.text("ok")])
             let chat = try conversation(client, tools: [writer], permissions: policy)
@@ -139,8 +141,8 @@ import Testing
 
     @Test func interactivePolicyAsksAndRemembersAlways() async throws {
         let project = try TemporaryProject()
-        let writer = Tool(name: "poke", description: "Changes something.", inputSchema: ["type": "object"], risk: .changes) { _, _ in ToolOutput(text: "poked") }
-        let reader = Tool(name: "look", description: "Looks.", inputSchema: ["type": "object"], risk: .readOnly) { _, _ in ToolOutput(text: "seen") }
+        let writer = Tool.make(name: "poke", description: "Changes something.", risk: .changes, input: NoInput.self) { _, _ in ToolOutput(text: "poked") }
+        let reader = Tool.make(name: "look", description: "Looks.", risk: .readOnly, input: NoInput.self) { _, _ in ToolOutput(text: "seen") }
 
         let no = Asker(answer: .no)
         var client = ScriptedMessages([ScriptedMessages.tools([ToolUse(id: "l", name: "look", input: [:]), ToolUse(id: "p", name: "poke", input: [:])]), ScriptedMessages.text("ok")])
@@ -214,7 +216,7 @@ import Testing
 
     @Test func truncatedToolUseIsAnsweredButNotRun() async throws {
         let runs = Mutex(0)
-        let counting = Tool(name: "count", description: "Counts runs.", inputSchema: ["type": "object"], risk: .readOnly) { _, _ in
+        let counting = Tool.make(name: "count", description: "Counts runs.", risk: .readOnly, input: NoInput.self) { _, _ in
             runs.withLock { $0 += 1 }
             return ToolOutput(text: "ran")
         }

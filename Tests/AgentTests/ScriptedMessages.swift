@@ -11,6 +11,8 @@ final class ScriptedMessages: MessagesStreaming {
         case fail(ClaudeError)
         /// Waits until the calling task is cancelled, then throws `CancellationError`.
         case hang
+        /// A stream in the API's SSE format (see `FakeStream`), decoded and accumulated as the real client does.
+        case sse(String)
     }
 
     private let state: Mutex<(steps: [Step], requests: [MessagesRequest])>
@@ -34,6 +36,13 @@ final class ScriptedMessages: MessagesStreaming {
             return response
         case .fail(let error)?:
             throw error
+        case .sse(let text)?:
+            var decoder = ServerSentEventDecoder()
+            var accumulator = StreamAccumulator()
+            for event in decoder.feed(Array(text.utf8)) + decoder.finish() {
+                for update in try accumulator.consume(event) { onUpdate(update) }
+            }
+            return try accumulator.response()
         case .hang?:
             while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(5)) }
             throw CancellationError()

@@ -62,12 +62,13 @@ import TestSupport
         #expect(updates.compactMap { if case .thinkingDelta(_, let text) = $0 { text } else { nil } } == ["The port is taken, ", "so pick another."])
     }
 
-    @Test func toolCallCutOffByMaxTokensIsReportedNotRun() throws {
+    @Test func toolCallCutOffByMaxTokensStaysInTheMessageWithAnEmptyInput() throws {
         let (_, response) = try accumulate(SSEFixtures.maxTokensCutOff)
         #expect(response.stopReason == .maxTokens)
-        #expect(response.message.toolUses.isEmpty)
-        #expect(response.content == [.text("Writing the Dockerfile.")])
+        // Kept, so the next request can answer it; `{}` because the API wants an object.
+        #expect(response.content == [.text("Writing the Dockerfile."), .toolUse(ToolUse(id: "toolu_cut", name: "write_file", input: [:]))])
         let cut = try #require(response.truncatedToolUses.first)
+        #expect(response.truncatedToolUses.count == 1)
         #expect(cut.id == "toolu_cut")
         #expect(cut.name == "write_file")
         #expect(cut.input == .string("{\"path\": \"Dockerfile\", \"content\": \"FROM swift:6"))
@@ -76,7 +77,15 @@ import TestSupport
     @Test func stoppedBlockWithInvalidJSONIsTruncatedToo() throws {
         let sse = FakeSSE.message(toolJSON: ["{\"a\": ", "tru"])
         let (_, response) = try accumulate(sse)
-        #expect(response.message.toolUses.isEmpty)
+        #expect(response.message.toolUses.map(\.id) == ["toolu_x"])
+        #expect(response.message.toolUses.first?.input == [:])
+        #expect(response.truncatedToolUses.map(\.id) == ["toolu_x"])
+        #expect(response.truncatedToolUses.first?.input == .string("{\"a\": tru"))
+    }
+
+    @Test func toolInputThatIsJSONButNotAnObjectIsTruncated() throws {
+        let (_, response) = try accumulate(FakeSSE.message(toolJSON: ["[1, 2]"]))
+        #expect(response.message.toolUses == [ToolUse(id: "toolu_x", name: "broken", input: [:])])
         #expect(response.truncatedToolUses.map(\.id) == ["toolu_x"])
     }
 

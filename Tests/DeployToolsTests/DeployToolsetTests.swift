@@ -1,9 +1,11 @@
 import Agent
+import Claude
 import Deploy
 import DeployTools
 import Foundation
 import JSON
 import Ledger
+import Synchronization
 import Testing
 
 @Suite struct DeployToolsetTests {
@@ -18,8 +20,11 @@ import Testing
             root = FileManager.default.temporaryDirectory.appendingPathComponent("tools-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
             ledger = try SQLiteLedger(path: root.appendingPathComponent("ledger.sqlite").path)
-            let target = LocalDockerTarget(docker: DockerCLI(executable: root.appendingPathComponent("no-docker").path), workRoot: root)
-            let service = DeployService(store: ledger, target: target, git: nil)
+            let target = LocalDockerTarget(docker: DockerCLI(executable: root.appendingPathComponent("no-docker").path), workRoot: root, probe: { _ in false })
+            let projectGuid = guid ?? "no-guid"
+            let service = DeployService(
+                store: ledger, target: target,
+                projects: { DeployProject(guid: projectGuid, name: DeployService.containerName($0.lastPathComponent)) }, git: nil)
             toolset = DeployToolset(service: service, resources: ledger, projectGuid: guid)
         }
 
@@ -86,7 +91,7 @@ import Testing
         #expect(dockerfile.contains("FROM python"))
     }
 
-    @Test func logsReachClaudeWithSecretsRedacted() async throws {
+    @Test func logsReachClaudeWithSecretsRedactedOnce() async throws {
         let fixture = try Fixture()
         defer { fixture.cleanUp() }
         let secretKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -101,17 +106,28 @@ import Testing
             target: .local, status: .failed, imageTag: "shop:deploy_4bd0ed9b", startedAt: Date(), finishedAt: Date(),
             error: "container exited with code 1", logExcerpt: excerpt))
 
-        let logs = try await fixture.run("get_logs", ["deployment_id": "4bd0ed9b"])
-        #expect(!logs.isError, "\(logs.text)")
-        #expect(logs.text.contains("ECONNREFUSED"))
-        #expect(!logs.text.contains(secretKey))
-        #expect(!logs.text.contains("hunter2hunter2"))
+        // Through a conversation, as Claude calls them: the one redaction pass is the conversation's.
+        let client = OneCallClaude(calls: [
+            ToolUse(id: "l", name: "get_logs", input: ["deployment_id": "4bd0ed9b"]),
+            ToolUse(id: "s", name: "deployment_status", input: ["deployment_id": "4bd0ed9b"]),
+            ToolUse(id: "d", name: "list_deployments", input: [:]),
+        ])
+        let conversation = Conversation(
+            client: client, registry: try ToolRegistry(fixture.toolset.tools), permissions: .oneShot(), system: [],
+            model: "claude-test", projectRoot: fixture.root)
+        _ = try await conversation.send("why did it fail?", onEvent: { _ in })
 
-        let status = try await fixture.run("deployment_status", ["deployment_id": "4bd0ed9b"])
-        #expect(!status.text.contains(secretKey))
-
-        let listed = try await fixture.run("list_deployments", [:])
-        let deployments = try JSONValue(parsing: listed.text)["deployments"]?.arrayValue
+        let request = try #require(client.requests.last)
+        let body = String(decoding: request.encodedBody(), as: UTF8.self)
+        #expect(!body.contains(secretKey))
+        #expect(!body.contains("hunter2hunter2"))
+        let results = request.messages.last?.content.compactMap { block -> ToolResult? in
+            if case .toolResult(let result) = block { result } else { nil }
+        } ?? []
+        #expect(results.map(\.isError) == [false, false, false])
+        let logs = try JSONValue(parsing: results[0].content)
+        #expect(logs["lines"]?.arrayValue?.contains { $0.stringValue?.contains("ECONNREFUSED") == true } == true)
+        let deployments = try JSONValue(parsing: results[2].content)["deployments"]?.arrayValue
         #expect(deployments?.count == 1)
         #expect(deployments?.first?["status"] == "failed")
     }
@@ -147,5 +163,26 @@ import Testing
         let json = try JSONValue(parsing: after.text)
         #expect(json["found"] == true)
         #expect(json["resources"]?["s3Bucket"]?.stringValue == "tmux-builder-\(guid)")
+    }
+}
+
+/// Answers the first request with `calls`, the second with "done", and records the requests.
+final class OneCallClaude: MessagesStreaming {
+    let calls: [ToolUse]
+    private let received = Mutex<[MessagesRequest]>([])
+
+    init(calls: [ToolUse]) {
+        self.calls = calls
+    }
+
+    var requests: [MessagesRequest] { received.withLock { $0 } }
+
+    func stream(_ request: MessagesRequest, onUpdate: @escaping @Sendable (StreamUpdate) -> Void) async throws -> MessageResponse {
+        let first = received.withLock { requests in
+            requests.append(request)
+            return requests.count == 1
+        }
+        let content: [ContentBlock] = first ? calls.map(ContentBlock.toolUse) : [.text("done")]
+        return MessageResponse(id: "msg", model: "claude-test", content: content, stopReason: first ? .toolUse : .endTurn, usage: Usage())
     }
 }

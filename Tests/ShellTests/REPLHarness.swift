@@ -36,7 +36,7 @@ struct REPLHarness {
             system: [SystemBlock(text: "test")], model: "claude-test", projectRoot: folder.url,
             transcript: transcript, history: history)
         let context = REPLContext(
-            conversation: conversation, client: claude, model: "claude-test", models: ["claude-test", "claude-other"],
+            conversation: conversation, model: "claude-test", models: ["claude-test", "claude-other"],
             skills: skills, projectRoot: folder.url, openLedger: openLedger,
             estimateCost: { model, usage in model == "claude-test" ? Double(usage.inputTokens + usage.outputTokens) / 1000 : nil },
             sessionID: transcript?.id)
@@ -53,9 +53,14 @@ struct REPLHarness {
     }
 }
 
+/// Input for tools that take none (any object passes).
+struct NoInput: ToolInput, Codable {
+    static let schema: JSONValue = ["type": "object"]
+}
+
 /// A read-only tool that presses Ctrl-C once it runs, then waits to be cancelled.
 func slowTool(pressing interrupts: InterruptSignal) -> Tool {
-    Tool(name: "slow_tool", description: "waits", inputSchema: ["type": "object"], risk: .readOnly) { _, _ in
+    Tool.make(name: "slow_tool", description: "waits", risk: .readOnly, input: NoInput.self) { _, _ in
         interrupts.fire()
         try await Task.sleep(for: .seconds(3600))
         return ToolOutput(text: "finished")

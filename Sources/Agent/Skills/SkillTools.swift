@@ -14,25 +14,46 @@ public struct SkillTools: Sendable {
     /// `load_skill` and `read_skill_file`, in that order.
     public var tools: [Tool] { [loadSkill, readSkillFile] }
 
+    struct LoadSkillInput: ToolInput, Codable {
+        var name: String
+
+        static let schema: JSONValue = [
+            "type": "object",
+            "properties": [
+                "name": ["type": "string", "description": "The skill's name, as the system prompt lists it."],
+            ],
+            "required": ["name"],
+        ]
+    }
+
+    struct ReadSkillFileInput: ToolInput, Codable {
+        var skill: String
+        var path: String
+
+        static let schema: JSONValue = [
+            "type": "object",
+            "properties": [
+                "skill": ["type": "string", "description": "The skill's name."],
+                "path": ["type": "string", "description": "The file's path inside the skill's folder, e.g. checklist.md."],
+            ],
+            "required": ["skill", "path"],
+        ]
+    }
+
     public var loadSkill: Tool {
         let catalog = catalog
-        return Tool(
+        return Tool.make(
             name: "load_skill",
             description: """
                 Loads a skill's instructions. The system prompt lists the skills by name and description; \
                 before a task one of them covers, call this with its name and follow what it says.
                 """,
-            inputSchema: [
-                "type": "object",
-                "properties": [
-                    "name": ["type": "string", "description": "The skill's name, as the system prompt lists it."],
-                ],
-                "required": ["name"],
-            ],
             risk: .readOnly,
-            summarize: { input in input["name"]?.stringValue ?? "" },
+            input: LoadSkillInput.self,
+            summarize: { input in input.name },
             run: { input, _ in
-                guard let name = input["name"]?.stringValue, !name.isEmpty else {
+                let name = input.name
+                guard !name.isEmpty else {
                     return .error("give the skill's name, e.g. {\"name\": \"rollback\"}")
                 }
                 guard let skill = catalog.skill(named: name) else {
@@ -45,30 +66,20 @@ public struct SkillTools: Sendable {
 
     public var readSkillFile: Tool {
         let catalog = catalog
-        return Tool(
+        return Tool.make(
             name: "read_skill_file",
             description: """
                 Reads a file bundled with a skill (a checklist, a template, a reference), when the skill's \
                 instructions point to it. The path is relative to the skill's folder; files outside it cannot be read.
                 """,
-            inputSchema: [
-                "type": "object",
-                "properties": [
-                    "skill": ["type": "string", "description": "The skill's name."],
-                    "path": ["type": "string", "description": "The file's path inside the skill's folder, e.g. checklist.md."],
-                ],
-                "required": ["skill", "path"],
-            ],
             risk: .readOnly,
-            summarize: { input in
-                "\(input["skill"]?.stringValue ?? "?")/\(input["path"]?.stringValue ?? "?")"
-            },
+            input: ReadSkillFileInput.self,
+            summarize: { input in "\(input.skill)/\(input.path)" },
             run: { input, _ in
-                guard let name = input["skill"]?.stringValue, !name.isEmpty else {
+                let name = input.skill
+                let path = input.path
+                guard !name.isEmpty else {
                     return .error("give the skill's name and the file's path, e.g. {\"skill\": \"rollback\", \"path\": \"checklist.md\"}")
-                }
-                guard let path = input["path"]?.stringValue else {
-                    return .error("give the file's path inside the skill's folder, e.g. {\"skill\": \"\(name)\", \"path\": \"checklist.md\"}")
                 }
                 guard let skill = catalog.skill(named: name) else {
                     return .error(Self.unknown(name, in: catalog))

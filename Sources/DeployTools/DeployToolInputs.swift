@@ -1,0 +1,126 @@
+import Agent
+import Deploy
+import Foundation
+import JSON
+
+// The inputs of the deploy tools, each with the schema Claude is shown. They are the tools' own
+// shapes (every path optional, meaning the project root), turned into `DeployService`'s inputs
+// once the path is resolved inside the project.
+
+/// `detect_stack`.
+struct DetectStackInput: ToolInput, Codable {
+    var path: String?
+
+    static var schema: JSONValue { ToolSchema.object(["path": ToolSchema.projectPath]) }
+}
+
+/// `generate_dockerfile`.
+struct GenerateDockerfileInput: ToolInput, Codable {
+    var path: String?
+    var overwrite: Bool?
+
+    static var schema: JSONValue {
+        ToolSchema.object([
+            "path": ToolSchema.projectPath,
+            "overwrite": ToolSchema.boolean("Replace a Dockerfile that exists. Default false."),
+        ])
+    }
+}
+
+/// `generate_compose`.
+struct GenerateComposeInput: ToolInput, Codable {
+    var path: String?
+    var databases: [DatabaseKind]?
+    var hostPort: Int?
+    var overwrite: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case path, databases, overwrite
+        case hostPort = "host_port"
+    }
+
+    static var schema: JSONValue {
+        ToolSchema.object([
+            "path": ToolSchema.projectPath,
+            "databases": ToolSchema.databases,
+            "host_port": ToolSchema.integer("The host port to publish the app on. Default: the app's port.", minimum: 1, maximum: 65535),
+            "overwrite": ToolSchema.boolean("Replace a docker-compose.yml that exists. Default false."),
+        ])
+    }
+}
+
+/// `deploy_local`.
+struct DeployLocalToolInput: ToolInput, Codable {
+    var path: String?
+    var name: String?
+    var databases: [DatabaseKind]?
+    var environment: [String: String]?
+
+    static var schema: JSONValue {
+        ToolSchema.object([
+            "path": ToolSchema.projectPath,
+            "name": ToolSchema.string("Image and container name. Default: the folder's name."),
+            "databases": ToolSchema.databases,
+            "environment": ToolSchema.stringMap("Extra environment variables for the app."),
+        ])
+    }
+}
+
+/// `rollback`.
+struct RollbackToolInput: ToolInput, Codable {
+    var path: String?
+    var deploymentId: String?
+
+    enum CodingKeys: String, CodingKey {
+        case path
+        case deploymentId = "deployment_id"
+    }
+
+    static var schema: JSONValue {
+        ToolSchema.object(["path": ToolSchema.projectPath, "deployment_id": ToolSchema.deploymentId])
+    }
+}
+
+/// `deployment_status`, `stop_deployment`, `restart_deployment`, `remove_deployment`.
+struct DeploymentIdInput: ToolInput, Codable {
+    var deploymentId: String
+
+    enum CodingKeys: String, CodingKey {
+        case deploymentId = "deployment_id"
+    }
+
+    static var schema: JSONValue {
+        ToolSchema.object(["deployment_id": ToolSchema.deploymentId], required: ["deployment_id"])
+    }
+}
+
+/// `list_deployments`.
+struct ListDeploymentsToolInput: ToolInput, Codable {
+    var path: String?
+    var limit: Int?
+
+    static var schema: JSONValue {
+        ToolSchema.object([
+            "path": ToolSchema.projectPath,
+            "limit": ToolSchema.integer("How many, newest first. Default 20.", minimum: 1, maximum: 500),
+        ])
+    }
+}
+
+/// `get_logs`.
+struct GetLogsInput: ToolInput, Codable {
+    var deploymentId: String
+    var tail: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case tail
+        case deploymentId = "deployment_id"
+    }
+
+    static var schema: JSONValue {
+        ToolSchema.object([
+            "deployment_id": ToolSchema.deploymentId,
+            "tail": ToolSchema.integer("How many lines. Default 100.", minimum: 1, maximum: 5000),
+        ], required: ["deployment_id"])
+    }
+}
