@@ -7,8 +7,6 @@ import Ledger
 public struct REPLContext: Sendable {
     /// The conversation; nil when there is no API key (slash commands that need no model still work).
     public var conversation: Conversation?
-    /// Talks to Claude for `/compact`; nil without an API key.
-    public var client: (any MessagesStreaming)?
     /// The model shown before a conversation exists.
     public var model: String
     /// Model names offered by `/model` and Tab.
@@ -28,13 +26,12 @@ public struct REPLContext: Sendable {
     public var sessionID: String?
 
     public init(
-        conversation: Conversation?, client: (any MessagesStreaming)?, model: String, models: [String],
+        conversation: Conversation?, model: String, models: [String],
         skills: SkillsCatalog, projectRoot: URL, projectGuid: String? = nil, openLedger: (@Sendable () async throws -> any LedgerStore)?,
         estimateCost: @escaping @Sendable (_ model: String, _ usage: Usage) -> Double? = { _, _ in nil },
         missingKeyMessage: String? = nil, sessionID: String? = nil
     ) {
         self.conversation = conversation
-        self.client = client
         self.model = model
         self.models = models
         self.skills = skills

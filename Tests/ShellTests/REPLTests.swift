@@ -93,7 +93,7 @@ import Testing
         let output = CapturedOutput()
         let reader = ScriptedLineReader([.line("hello"), .line("/model"), .line("/cost"), .endOfFile])
         let context = REPLContext(
-            conversation: nil, client: nil, model: "claude-sonnet-4-5", models: [], skills: SkillsCatalog(skills: []),
+            conversation: nil, model: "claude-sonnet-4-5", models: [], skills: SkillsCatalog(skills: []),
             projectRoot: URL(fileURLWithPath: "/tmp"), openLedger: nil,
             missingKeyMessage: "No API key: set ANTHROPIC_API_KEY to talk to Claude.")
         let repl = REPL(context: context, reader: reader, terminal: output.terminal(), interrupts: InterruptSignal())

@@ -99,7 +99,16 @@ import Testing
         #expect(messages[0].text.contains("live on port 8080"))
         let request = try #require(harness.claude.requests.last)
         #expect(request.system.first?.text.contains("deployment") == true)
-        #expect(request.messages.last?.text == REPL.compactRequest)
+        #expect(request.messages.last?.text == Compaction.request)
         #expect(request.messages.count == 5)
+        #expect(harness.output.value.contains("Compacted 4 messages into a summary of 9 words."))
+    }
+
+    @Test func compactOnAShortHistorySendsNothing() async throws {
+        let harness = try REPLHarness([.line("/compact"), .endOfFile])
+        defer { harness.folder.remove() }
+        await harness.repl.run()
+        #expect(harness.output.value.contains("Nothing to compact yet."))
+        #expect(harness.claude.requests.isEmpty)
     }
 }
