@@ -1,7 +1,7 @@
+import Agent
 import ArgumentParser
 import Claude
 import Foundation
-import Locations
 import LogTriage
 #if canImport(Glibc)
 import Glibc
@@ -99,30 +99,25 @@ struct AnalyzeCommand: AsyncParsableCommand {
 
     // MARK: - Claude
 
-    /// Sends the excerpt with the prompt from `prompts/log-diagnosis.md`; streams the answer to
-    /// standard output when `streaming`, and returns it.
+    /// Asks Claude for a diagnosis (`LogDiagnosis`, with `prompts/log-diagnosis.md` or the project's
+    /// override); streams the answer to standard output when `streaming`, and returns it.
     private func diagnose(_ analysis: LogAnalysis, with configuration: ClaudeConfiguration, streaming: Bool) async throws -> String {
-        guard let layout = InstallLayout.current() else {
-            throw ValidationError("cannot find deployotron's prompts folder; set DEPLOYOTRON_HOME to the folder holding prompts/, or use --offline")
-        }
-        let prompt = try DiagnosisPrompt(template: try DiagnosisPrompt.template(in: layout.prompts), analysis: analysis)
-        let request = MessagesRequest(model: configuration.model, maxTokens: 1_500,
-                                      system: [SystemBlock(text: prompt.system)],
-                                      messages: [.user(prompt.userMessage)])
+        let projectRoot = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+        let diagnosis = try LogDiagnosis(library: .standard(projectRoot: projectRoot), analysis: analysis)
         fflush(nil)  // what print() buffered goes out before the streamed answer
-        let response = try await ClaudeClient(configuration: configuration).stream(request) { update in
+        let answer = try await diagnosis.run(client: ClaudeClient(configuration: configuration), model: configuration.model) { event in
             guard streaming else { return }
-            switch update {
-            case let .textDelta(_, text):
+            switch event {
+            case .textDelta(let text):
                 FileHandle.standardOutput.write(Data(text.utf8))
-            case let .retrying(attempt, delay, _):
+            case .retrying(let attempt, let delay, _):
                 FileHandle.standardError.write(Data("(Claude is busy; retry \(attempt) in \(Int(delay.rounded()))s)\n".utf8))
             default:
                 break
             }
         }
         if streaming { print("") }
-        return response.message.text
+        return answer
     }
 
     // MARK: - Output
