@@ -159,7 +159,8 @@ struct Console: Sendable {
     var out: @Sendable (String) -> Void
     var err: @Sendable (String) -> Void
 
+    /// Each line is written at once (not buffered), so progress reaches a pipe or a file as it happens.
     static let standard = Console(
-        out: { line in print(line) },
+        out: { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) },
         err: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
 }
