@@ -106,6 +106,9 @@ public struct ProcessRunner: Sendable {
         return nil
     }
 
+    /// Whether children start with only stdin, stdout and stderr open (glibc 2.34 and later).
+    static var closesInheritedDescriptors: Bool { SpawnedGroup.addCloseFrom != nil }
+
     /// Whether a process other than a zombie is left in process group `pgid`.
     ///
     /// `kill(-pgid, 0)` alone counts zombies, and orphans may stay zombies where PID 1 does not reap.
@@ -198,6 +201,14 @@ private final class SpawnedGroup: Sendable {
 
     typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, UnsafePointer<CChar>?) -> Int32
 
+    typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np`, likewise undeclared.
+    static let addCloseFrom: AddCloseFrom? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: AddCloseFrom.self)
+    }()
+
     /// glibc's `posix_spawn_file_actions_addchdir_np`, which Swift's Glibc module does not declare.
     static let addChdir: AddChdir? = {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else { return nil }
@@ -243,6 +254,9 @@ private final class SpawnedGroup: Sendable {
         }
         posix_spawn_file_actions_adddup2(&actions, out.write, 1)
         posix_spawn_file_actions_adddup2(&actions, err.write, 2)
+        // Nothing else deployotron has open (the ledger, sockets, a file another thread is writing
+        // without O_CLOEXEC) reaches the child; only where glibc has closefrom (2.34 and later).
+        if let addCloseFrom = Self.addCloseFrom { _ = addCloseFrom(&actions, 3) }
         var path = path, arguments = arguments
         if let workingDirectory {
             if let addChdir = Self.addChdir {
