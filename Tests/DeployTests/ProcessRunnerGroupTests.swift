@@ -123,6 +123,17 @@ import Musl
         #expect(output.stderr == "err1\n")
     }
 
+    @Test(.enabled(if: ProcessRunner.closesInheritedDescriptors, "needs glibc 2.34's posix_spawn_file_actions_addclosefrom_np"))
+    func theChildInheritsOnlyItsStandardStreams() async throws {
+        let folder = try TemporaryFolder("runner")
+        // Opened without O_CLOEXEC, as a file another thread is writing may be.
+        let fd = open(folder.url.appendingPathComponent("held").path, O_WRONLY | O_CREAT, 0o600)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        let output = try await ProcessRunner().run("sh", ["-c", "ls /proc/$$/fd"])
+        #expect(output.stdout.split(separator: "\n") == ["0", "1", "2"])
+    }
+
     /// Waits (boundedly) for the first line the program prints.
     static func firstLine(of lines: LineLog) async -> String? {
         for _ in 0..<500 {
