@@ -14,7 +14,9 @@ struct Module {
     var external: [Target.Dependency] = []
     var testDependencies: [String] = []
     var testExternal: [Target.Dependency] = []
-    var resources: [Resource]? = nil
+    /// Files in the module's folder that are not code (the EmbedFiles plugin compiles them into Locations).
+    var exclude: [String] = []
+    var plugins: [String] = []
     var hasTests = true
 }
 
@@ -36,7 +38,7 @@ let modules: [Module] = [
     // JSONValue: the one dynamic JSON type every module speaks (tool input, resources, DynamoDB maps).
     Module(name: "JSON"),
     // Where deployotron's files live: bundled skills/prompts/notify, XDG state and data.
-    Module(name: "Locations"),
+    Module(name: "Locations", plugins: ["EmbedFiles"]),
     // The Messages API client: types, SSE decoding, stream accumulation, retries.
     Module(name: "Claude", dependencies: ["JSON"], external: [ahc, nioCore, nioHTTP1, logging], testDependencies: ["TestSupport", "JSON"]),
     // Conversation loop, tool registry and permissions, skills, prompts, transcripts.
@@ -46,9 +48,9 @@ let modules: [Module] = [
     // Projects, resources, events, deployments, port allocations: SQLite or DynamoDB.
     Module(name: "Ledger", dependencies: ["JSON", "AWS", "Locations"], external: [grdb, ahc, logging], testDependencies: ["TestSupport", "AWS", "JSON"], testExternal: [grdb]),
     // Log reduction, failure signatures, redaction.
-    Module(name: "LogTriage", resources: [.copy("Resources/signatures.json")]),
+    Module(name: "LogTriage", dependencies: ["Locations"], exclude: ["Resources"]),
     // Detection, generators, ports, docker runner, deploy targets, history, rollback.
-    Module(name: "Deploy", dependencies: ["Ledger", "AWS", "Locations"], external: [mustache, logging], testDependencies: ["TestSupport", "Ledger"], testExternal: [yams], resources: [.copy("Templates")]),
+    Module(name: "Deploy", dependencies: ["Ledger", "AWS", "Locations"], external: [mustache, logging], testDependencies: ["TestSupport", "Ledger"], testExternal: [yams], exclude: ["Templates"]),
     // The HTTP server behind `deployotron serve`.
     Module(name: "Notify", dependencies: ["Ledger", "JSON"], external: [hummingbird, httpTypes, nioCore, lifecycle, logging], testDependencies: ["TestSupport", "Ledger", "JSON"], testExternal: [ahc, nioCore, nioHTTP1, lifecycle, logging]),
     // deployotron's services as Claude tools.
@@ -92,12 +94,17 @@ let strict: [SwiftSetting] = [
 var targets: [Target] = []
 for module in modules where selected.contains(module.name) {
     let deps = module.dependencies.map { Target.Dependency.target(name: $0) } + module.external
-    targets.append(.target(name: module.name, dependencies: deps, resources: module.resources, swiftSettings: strict))
+    targets.append(.target(name: module.name, dependencies: deps, exclude: module.exclude, swiftSettings: strict, plugins: module.plugins.map { .plugin(name: $0) }))
     if module.hasTests && tested.contains(module.name) {
         let testDeps = [Target.Dependency.target(name: module.name)]
             + module.testDependencies.map { .target(name: $0) } + module.testExternal
         targets.append(.testTarget(name: "\(module.name)Tests", dependencies: testDeps, swiftSettings: strict))
     }
+}
+if selected.contains("Locations") {
+    // Compiles skills/, prompts/, notify/, the signatures and the templates into Locations.
+    targets.append(.executableTarget(name: "EmbedFilesTool", path: "Plugins/EmbedFilesTool"))
+    targets.append(.plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["EmbedFilesTool"]))
 }
 if selected.contains("CEditLine") {
     targets.append(.systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]))

@@ -5,6 +5,9 @@ import Foundation
 /// The binary runs from a checkout (`.build/debug/deployotron`), from an install prefix
 /// (`PREFIX/bin/deployotron` with the data in `PREFIX/share/deployotron`), or from anywhere
 /// with `DEPLOYOTRON_HOME` naming the data folder. The current directory never matters.
+///
+/// A layout's files win over the copies compiled into the binary (`BundledFiles`); those are used
+/// when no layout is found, so a binary copied on its own still works.
 public struct InstallLayout: Sendable, Equatable {
     /// The folder holding `skills/`, `prompts/` and `notify/`.
     public let root: URL

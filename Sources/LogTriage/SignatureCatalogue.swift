@@ -1,6 +1,8 @@
 import Foundation
+import Locations
 
-/// The failure signatures, kept as data (`Resources/signatures.json`) so they can grow without code.
+/// The failure signatures, kept as data (`Resources/signatures.json`, compiled into the binary) so
+/// they can grow without code.
 ///
 /// Matching costs one automaton pass per line over every rule's literals; the `also`, `unless`
 /// and `regex` parts of a rule are checked only on the rare lines that hit a literal.
@@ -65,12 +67,10 @@ public struct SignatureCatalogue: Sendable {
         self.foldedWords = foldedWords
     }
 
-    /// The catalogue shipped with deployotron.
+    /// The catalogue shipped with deployotron, compiled into the binary (`BundledFiles.signatures`)
+    /// so it needs no resource folder beside it.
     public static func bundled() throws -> SignatureCatalogue {
-        guard let url = Bundle.module.url(forResource: "signatures", withExtension: "json") else {
-            throw LogTriageError.badCatalogue("signatures.json is missing from the LogTriage bundle")
-        }
-        return try SignatureCatalogue(json: try Data(contentsOf: url))
+        try SignatureCatalogue(json: BundledFiles.signatures)
     }
 
     /// Confirms rule `rule` of signature `signature` on a candidate line.
