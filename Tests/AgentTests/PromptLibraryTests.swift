@@ -1,4 +1,5 @@
 import Foundation
+import Locations
 import Testing
 @testable import Agent
 
@@ -49,12 +50,33 @@ import Testing
     @Test func missingPromptsAndBadNamesAreClearErrors() throws {
         let files = try SkillTestFiles()
         defer { files.remove() }
-        let library = PromptLibrary(bundled: files.url("bundled"), projectRoot: files.url("project"))
+        let library = PromptLibrary(bundled: files.url("bundled"), projectRoot: files.url("project"), usesBuiltIn: false)
         let missing = try #require(throws: AgentError.self) { try library.template(named: "system.md") }
         #expect(missing.description.contains("no prompt system.md"))
-        let noLayout = try #require(throws: AgentError.self) { try PromptLibrary(bundled: nil, projectRoot: nil).template(named: "system.md") }
+        let noLayout = try #require(throws: AgentError.self) { try PromptLibrary(bundled: nil, projectRoot: nil, usesBuiltIn: false).template(named: "system.md") }
         #expect(noLayout.description.contains("DEPLOYOTRON_HOME"))
+        let unknown = try #require(throws: AgentError.self) { try PromptLibrary(bundled: nil, projectRoot: nil).template(named: "never-shipped.md") }
+        #expect(unknown.description.contains("built into deployotron"))
         try files.write("secret.md", "secret")
         #expect(throws: AgentError.self) { try library.template(named: "../secret.md") }
+    }
+
+    @Test func withoutAFileTheBuiltInPromptAnswers() throws {
+        let files = try SkillTestFiles()
+        defer { files.remove() }
+        let shipped = try String(contentsOf: PromptSystemTests.checkout.prompts.appendingPathComponent("system.md"), encoding: .utf8)
+
+        let noLayout = PromptLibrary.standard(projectRoot: files.url("project"), layout: nil)
+        let builtIn = try noLayout.template(named: "system.md")
+        #expect(builtIn.text == shipped)
+        #expect(builtIn.isBuiltIn)
+        #expect(!builtIn.isOverride)
+
+        // An empty layout folder still falls back per file; a project file still wins over both.
+        let emptyLayout = PromptLibrary(bundled: files.url("bundled"), projectRoot: files.url("project"))
+        #expect(try emptyLayout.template(named: "system.md").isBuiltIn)
+        try files.write("project/.deployotron/prompts/system.md", "project {{name}}")
+        #expect(try noLayout.render("system.md", values: ["name": "x"]) == "project x")
+        #expect(try !noLayout.template(named: "system.md").isBuiltIn)
     }
 }

@@ -110,6 +110,32 @@ import Testing
         #expect(files == ["aws-deployment-checklist.md", "full-stack.md", "static-site.md"])
     }
 
+    @Test func withoutALayoutTheBuiltInSkillsAreBundledAndReadLikeFiles() throws {
+        let files = try SkillTestFiles()
+        defer { files.remove() }
+        let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        try files.skill("home/.claude/skills", "rollback", description: "The user's rollback.")
+
+        let catalog = SkillsCatalog.discover(projectRoot: files.url("project"), home: files.url("home"), layout: nil)
+        #expect(catalog.skills.map(\.name) == ["1-click-deploy", "log-troubleshooting", "rollback"])
+        #expect(catalog.problems.isEmpty)
+        let deploy = try #require(catalog.skill(named: "1-click-deploy"))
+        #expect(deploy.source.kind == .bundled)
+        #expect(deploy.source.label == "bundled")
+        #expect(deploy.problems.isEmpty, "\(deploy.problems)")
+        #expect(catalog.skill(named: "rollback")?.description == "The user's rollback.")
+        #expect(catalog.overridden.map(\.source.label) == ["bundled"])
+
+        let folder = SkillFolder(url: deploy.folder)
+        #expect(folder.files() == ["aws-deployment-checklist.md", "full-stack.md", "static-site.md"])
+        let read = folder.read("./full-stack.md")
+        #expect(!read.isError)
+        #expect(read.text == (try String(contentsOf: checkout.appendingPathComponent("skills/1-click-deploy/full-stack.md"), encoding: .utf8)))
+        #expect(folder.read("../rollback/SKILL.md").isError)
+        #expect(folder.read("/etc/passwd").isError)
+        #expect(folder.read("nope.md").text.contains("its files: aws-deployment-checklist.md"))
+    }
+
     @Test func theReportListsNameSourceDescriptionAndProblems() throws {
         let files = try SkillTestFiles()
         defer { files.remove() }

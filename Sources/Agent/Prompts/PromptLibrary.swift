@@ -5,6 +5,10 @@ import Mustache
 /// deployotron's prompt templates: bundled in `prompts/`, each overridable by a file of the same
 /// name in the project's `.deployotron/prompts/`.
 ///
+/// A template is looked up in the project's overrides, then in the install layout's `prompts/`,
+/// then among the copies compiled into the binary (`BundledFiles`), so a binary with no data
+/// folder beside it still has its prompts.
+///
 /// Templates are Mustache, rendered as plain text: prompts are not HTML, so `<`, `>` and `&` in
 /// values come out as they went in. Rendering is a pure function of the template and the values,
 /// so a prompt rendered each turn is byte-identical and read from the prompt cache.
@@ -16,19 +20,27 @@ public struct PromptLibrary: Sendable {
         /// Whether it is the project's own, replacing the bundled one.
         public var isOverride: Bool
         public var text: String
+
+        /// Whether it is the copy compiled into the binary: no file had it.
+        public var isBuiltIn: Bool { BundledFiles.path(of: url) != nil }
     }
 
     /// The bundled templates (`InstallLayout.prompts`); nil when the data folder is missing.
     public var bundled: URL?
     /// The project, whose `.deployotron/prompts/` overrides bundled templates; nil for none.
     public var projectRoot: URL?
+    /// Whether a template no file holds comes from the copies compiled into the binary. Off only
+    /// where a missing file must show, as in tests of the lookup.
+    public var usesBuiltIn: Bool
 
-    public init(bundled: URL?, projectRoot: URL?) {
+    public init(bundled: URL?, projectRoot: URL?, usesBuiltIn: Bool = true) {
         self.bundled = bundled
         self.projectRoot = projectRoot
+        self.usesBuiltIn = usesBuiltIn
     }
 
-    /// The library of the running binary's install layout, for a project.
+    /// The library of the running binary's install layout, for a project; with no layout, the
+    /// built-in templates (and the project's overrides).
     public static func standard(projectRoot: URL?, layout: InstallLayout? = InstallLayout.current()) -> PromptLibrary {
         PromptLibrary(bundled: layout?.prompts, projectRoot: projectRoot)
     }
@@ -39,7 +51,7 @@ public struct PromptLibrary: Sendable {
     }
 
     /// The template named `name` (a file name such as `system.md`): the project's override when
-    /// there is one, else the bundled one.
+    /// there is one, else the install layout's, else the built-in one.
     public func template(named name: String) throws -> Template {
         guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
             throw AgentError(.prompt, "'\(name)' is not a prompt name; use a file name such as system.md")
@@ -58,17 +70,23 @@ public struct PromptLibrary: Sendable {
             }
             return Template(name: name, url: url, isOverride: isOverride, text: text)
         }
-        if bundled == nil {
+        if usesBuiltIn, let text = BundledFiles.prompt(named: name) {
+            let url = BundledFiles.url(for: "prompts/" + name)
+            return Template(name: name, url: url, isOverride: false, text: text)
+        }
+        if bundled == nil && !usesBuiltIn {
             throw AgentError(.prompt, "cannot find deployotron's prompts folder for \(name); set DEPLOYOTRON_HOME to the folder holding prompts/ and skills/")
         }
-        throw AgentError(.prompt, "no prompt \(name) in \(candidates.map { $0.0.deletingLastPathComponent().path }.joined(separator: " or ")); reinstall deployotron or add the file")
+        let places = candidates.map { $0.0.deletingLastPathComponent().path } + (usesBuiltIn ? ["the prompts built into deployotron"] : [])
+        throw AgentError(.prompt, "no prompt \(name) in \(places.joined(separator: " or ")); add the file, or reinstall deployotron")
     }
 
     /// The template named `name`, rendered with `values` (strings, numbers, booleans, arrays and
     /// dictionaries of them). Missing values render as nothing.
     public func render(_ name: String, values: [String: Any]) throws -> String {
         let template = try template(named: name)
-        return try Self.render(template.text, values: values, origin: template.url.path)
+        let origin = template.isBuiltIn ? "the built-in prompts/\(name)" : template.url.path
+        return try Self.render(template.text, values: values, origin: origin)
     }
 
     /// Renders Mustache `text` as plain text, with no HTML escaping.

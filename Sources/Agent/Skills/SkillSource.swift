@@ -1,10 +1,11 @@
 import Foundation
+import Locations
 
 /// A folder of skill folders, and where it sits in the override order.
 public struct SkillSource: Sendable, Equatable {
     /// Who put the skills there: decides what `deployotron skills` calls the source.
     public enum Kind: String, Sendable, Equatable {
-        /// Shipped with deployotron (`InstallLayout.skills`).
+        /// Shipped with deployotron (`InstallLayout.skills`, or `builtInSkills` without a layout).
         case bundled
         /// The user's own, in the home folder: apply to every project.
         case user
@@ -23,6 +24,9 @@ public struct SkillSource: Sendable, Equatable {
         self.directory = directory
         self.label = label
     }
+
+    /// The skills compiled into the binary, as a folder for `bundled` when no install layout is found.
+    public static let builtInSkills = BundledFiles.url(for: "skills")
 
     /// The sources in override order, each later one replacing an earlier skill of the same name:
     /// bundled, `~/.claude/skills`, `~/.agents/skills`, then the project's `.claude/skills` and `.agents/skills`.

@@ -27,7 +27,11 @@ public struct SkillsCatalog: Sendable {
             for folder in skillFolders(in: source.directory) {
                 let skill: Skill
                 do {
-                    skill = try Skill.load(folder: folder.url, file: folder.file, source: source)
+                    if let path = BundledFiles.path(of: folder.file), let text = BundledFiles.text(at: path) {
+                        skill = Skill.parse(text, folder: folder.url, source: source)
+                    } else {
+                        skill = try Skill.load(folder: folder.url, file: folder.file, source: source)
+                    }
                 } catch {
                     problems.append("cannot read \(folder.file.path): \(error.localizedDescription)")
                     continue
@@ -45,13 +49,14 @@ public struct SkillsCatalog: Sendable {
     }
 
     /// The standard sources (see `SkillSource.standard`) for a project: bundled skills from the
-    /// install layout, the user's from `home`, the project's from `projectRoot`.
+    /// install layout (with no layout, the ones built into the binary), the user's from `home`, the
+    /// project's from `projectRoot`.
     public static func discover(
         projectRoot: URL?,
         home: URL = UserDirectories().home,
         layout: InstallLayout? = InstallLayout.current()
     ) -> SkillsCatalog {
-        discover(SkillSource.standard(bundled: layout?.skills, home: home, projectRoot: projectRoot))
+        discover(SkillSource.standard(bundled: layout?.skills ?? SkillSource.builtInSkills, home: home, projectRoot: projectRoot))
     }
 
     public func skill(named name: String) -> Skill? {
@@ -61,6 +66,9 @@ public struct SkillsCatalog: Sendable {
     /// The skill folders directly inside `directory`, sorted by name: each non-hidden folder
     /// (or symlink to one) holding `SKILL.md` (any case).
     static func skillFolders(in directory: URL) -> [(url: URL, file: URL)] {
+        if let builtIn = BundledFiles.path(of: directory) {
+            return builtInSkillFolders(in: builtIn)
+        }
         let manager = FileManager.default
         guard let names = try? manager.contentsOfDirectory(atPath: directory.path) else { return [] }
         var folders: [(url: URL, file: URL)] = []
@@ -77,5 +85,23 @@ public struct SkillsCatalog: Sendable {
             }
         }
         return folders
+    }
+
+    /// `skillFolders(in:)` for a folder of the binary's tree: the same rules over its paths.
+    private static func builtInSkillFolders(in folder: String) -> [(url: URL, file: URL)] {
+        let prefix = folder.isEmpty ? "" : folder + "/"
+        var files: [String: [String]] = [:]
+        for path in BundledFiles.paths where path.hasPrefix(prefix) {
+            let parts = path.dropFirst(prefix.count).split(separator: "/", maxSplits: 1)
+            guard parts.count == 2, !parts[0].hasPrefix(".") else { continue }
+            files[String(parts[0]), default: []].append(String(parts[1]))
+        }
+        return files.keys.sorted().compactMap { name in
+            let inside = files[name] ?? []
+            guard let file = inside.contains(Skill.fileName) ? Skill.fileName
+                    : inside.sorted().first(where: { $0.lowercased() == Skill.fileName.lowercased() }) else { return nil }
+            let url = BundledFiles.url(for: prefix + name)
+            return (url, url.appendingPathComponent(file))
+        }
     }
 }
