@@ -37,23 +37,23 @@ struct NotifyScriptCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        guard let layout = InstallLayout.current(environment: environment) else {
-            throw ValidationError("cannot find deployotron's data folder (with notify/notify.sh); set DEPLOYOTRON_HOME to it")
-        }
-        let templateURL = layout.notify.appendingPathComponent("notify.sh")
-        let template: String
-        do {
-            template = try String(contentsOf: templateURL, encoding: .utf8)
-        } catch {
-            throw ValidationError("cannot read the notify.sh template at \(templateURL.path); reinstall deployotron or set DEPLOYOTRON_HOME")
-        }
-        let script = try Self.fill(template, guid: guid, url: url)
+        let script = try Self.fill(try Self.template(layout: InstallLayout.current(environment: environment)), guid: guid, url: url)
 
         let userId = user ?? environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? ProjectRecord.unknownUser
         let projectName = name ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath).lastPathComponent
         let ledger = try await LedgerLocation.resolve(flag: store, environment: environment).open(environment: environment)
         try await ledger.registerProject(guid: guid, userId: userId, name: projectName, at: Date())
         print(script, terminator: "")
+    }
+
+    /// notify.sh before filling in: the install layout's `notify/notify.sh` when there is one, else
+    /// the copy built into the binary.
+    static func template(layout: InstallLayout?) throws -> String {
+        guard let found = BundledFiles.lookUp("notify/notify.sh", in: layout),
+              let text = String(data: found.data, encoding: .utf8) else {
+            throw ValidationError("the notify.sh template is not UTF-8 text; fix or delete \(layout?.notify.path ?? "it") to use the built-in one")
+        }
+        return text
     }
 
     /// The template with its guid and URL placeholders replaced.
