@@ -64,6 +64,9 @@ engine_stop() {
     ENGINE_PID=""
   fi
   # The socket and the log only; images stay in podman's store for the next run.
-  [ -n "${ENGINE_DIR:-}" ] && rm -rf "$ENGINE_DIR"
-  ENGINE_DIR=""
+  if [ -n "${ENGINE_DIR:-}" ]; then
+    rm -rf "$ENGINE_DIR"
+    ENGINE_DIR=""
+  fi
+  return 0
 }

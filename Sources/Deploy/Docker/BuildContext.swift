@@ -115,7 +115,8 @@ public struct BuildContext: Sendable {
             "--directory", staged.path, Self.dockerfileName, ".dockerignore",
             "--directory", root.path, "--null", "--verbatim-files-from", "--files-from", list.path,
         ], timeout: .seconds(600))
-        guard output.succeeded else {
+        // GNU tar exits 1 when a file changed while it was read (a log being written): still a context.
+        guard !output.timedOut, output.exitCode == 0 || output.exitCode == 1 else {
             let reason = output.timedOut ? "it took longer than 10 minutes" : output.lastLines(3).joined(separator: " ")
             throw DeployError(.docker, "could not pack the build context \(root.path) (GNU tar): \(reason)")
         }

@@ -46,13 +46,14 @@ public struct DockerCLI: Sendable {
         input: ProcessRunner.Input = .none, onLine: (@Sendable (String) -> Void)? = nil
     ) async throws -> ProcessOutput {
         let output = try await runner.run(program, arguments, workingDirectory: workingDirectory, timeout: timeout ?? commandTimeout, input: input, onLine: onLine)
-        let shown = ([URL(fileURLWithPath: program).lastPathComponent] + arguments.prefix(2)).joined(separator: " ")
+        let name = URL(fileURLWithPath: program).lastPathComponent
         if output.timedOut {
+            let shown = ([name] + arguments.prefix(2)).joined(separator: " ")
             throw DeployError(.timeout, "\(what) did not finish in time (\(shown) ...); check that the container engine is responsive")
         }
         guard output.exitCode == 0 else {
             let tail = output.lastLines(8).joined(separator: "\n")
-            throw DeployError(.docker, "\(what) failed (\(shown) exited \(output.exitCode))" + (tail.isEmpty ? "" : ":\n\(tail)"))
+            throw DeployError(.docker, "\(what) failed (\(name) exited \(output.exitCode))" + (tail.isEmpty ? "" : ":\n\(tail)"))
         }
         return output
     }
