@@ -55,10 +55,22 @@ CONF
   fi
   export DOCKER_HOST="$host"
   export DEPLOYOTRON_TEST_ENGINE=1
+  ENGINE_BUILDS_BEFORE="$(engine_build_containers)"
+}
+
+# Working containers of builds (`podman ps --external` shows them as "Storage"). podman leaves one
+# behind for each build whose client went away (a cancelled build), so the tests leave some.
+engine_build_containers() {
+  podman ps -a --external --no-trunc --format '{{.ID}} {{.Status}}' 2>/dev/null | awk '$2 == "Storage" { print $1 }' | sort
 }
 
 engine_stop() {
   if [ -n "${ENGINE_PID:-}" ]; then
+    # The build containers this run left (none that were there before it).
+    local id
+    for id in $(comm -13 <(printf '%s\n' "${ENGINE_BUILDS_BEFORE:-}") <(engine_build_containers)); do
+      podman rm --force "$id" >/dev/null 2>&1 || true
+    done
     kill "$ENGINE_PID" 2>/dev/null || true
     wait "$ENGINE_PID" 2>/dev/null || true
     ENGINE_PID=""
