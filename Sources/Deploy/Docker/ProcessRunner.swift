@@ -287,7 +287,15 @@ private final class SpawnedGroup: Sendable {
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for pointer in argv + envp { free(pointer) } }
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        var status = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        // ETXTBSY: another thread's child, forked while a script was being written, still holds it
+        // open for writing; that child execs or exits within moments.
+        var retries = 0
+        while status == ETXTBSY, retries < 20 {
+            retries += 1
+            usleep(10_000)
+            status = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        }
         // The child's ends belong to the child now.
         for fd in [out.write, err.write, stdinChild] where fd >= 0 { close(fd) }
         guard status == 0 else {
