@@ -39,18 +39,18 @@ let modules: [Module] = [
     Module(name: "JSON"),
     // Where deployotron's files live: bundled skills/prompts/notify, XDG state and data.
     Module(name: "Locations", plugins: ["EmbedFiles"]),
+    // Log reduction, failure signatures, redaction.
+    Module(name: "LogTriage", dependencies: ["Locations"], exclude: ["Resources"]),
     // The Messages API client: types, SSE decoding, stream accumulation, retries.
     Module(name: "Claude", dependencies: ["JSON"], external: [ahc, nioCore, nioHTTP1, logging], testDependencies: ["TestSupport", "JSON"]),
-    // Conversation loop, tool registry and permissions, skills, prompts, transcripts.
+    // The only module that talks to Claude: conversation loop, compaction, log diagnosis, tools and permissions, skills, prompts, transcripts.
     Module(name: "Agent", dependencies: ["Claude", "JSON", "Locations", "LogTriage"], external: [mustache, yams], testDependencies: ["TestSupport", "Claude", "JSON", "Locations", "LogTriage"]),
     // SigV4, credentials, small AWS service clients.
     Module(name: "AWS", dependencies: ["JSON"], external: [ahc, crypto, nioCore, nioHTTP1, logging], testDependencies: ["TestSupport", "JSON"], testExternal: [hummingbird, httpTypes, ahc, nioCore, logging]),
     // Projects, resources, events, deployments, port allocations: SQLite or DynamoDB.
     Module(name: "Ledger", dependencies: ["JSON", "AWS", "Locations"], external: [grdb, ahc, logging], testDependencies: ["TestSupport", "AWS", "JSON"], testExternal: [grdb]),
-    // Log reduction, failure signatures, redaction.
-    Module(name: "LogTriage", dependencies: ["Locations"], exclude: ["Resources"]),
     // Detection, generators, ports, docker runner, deploy targets, history, rollback.
-    Module(name: "Deploy", dependencies: ["Ledger", "AWS", "Locations"], external: [mustache, logging], testDependencies: ["TestSupport", "Ledger"], testExternal: [yams], exclude: ["Templates"]),
+    Module(name: "Deploy", dependencies: ["Ledger", "AWS", "Locations"], external: [mustache, logging], testDependencies: ["TestSupport", "Ledger", "JSON"], testExternal: [yams], exclude: ["Templates"]),
     // The HTTP server behind `deployotron serve`.
     Module(name: "Notify", dependencies: ["Ledger", "JSON"], external: [hummingbird, httpTypes, nioCore, lifecycle, logging], testDependencies: ["TestSupport", "Ledger", "JSON"], testExternal: [ahc, nioCore, nioHTTP1, lifecycle, logging]),
     // deployotron's services as Claude tools.
@@ -58,7 +58,7 @@ let modules: [Module] = [
     // The libedit REPL.
     Module(name: "Shell", dependencies: ["Agent", "Claude", "JSON", "Ledger", "Locations", "CEditLine"], testDependencies: ["TestSupport", "Agent", "Claude", "JSON", "Ledger"]),
     // The commands of the `deployotron` executable.
-    Module(name: "DeployotronCLI", dependencies: ["Claude", "Agent", "AWS", "Ledger", "LogTriage", "Deploy", "Notify", "DeployTools", "Shell", "Locations", "JSON"], external: [argumentParser, logging], testDependencies: ["TestSupport", "JSON"], testExternal: [argumentParser]),
+    Module(name: "DeployotronCLI", dependencies: ["Claude", "Agent", "AWS", "Ledger", "LogTriage", "Deploy", "Notify", "DeployTools", "Shell", "Locations", "JSON"], external: [argumentParser, logging], testDependencies: ["TestSupport", "JSON", "Deploy", "Ledger", "Agent"], testExternal: [argumentParser]),
     // Shared by the test targets only: a fake Messages API server, temporary directories, process helpers.
     Module(name: "TestSupport", dependencies: ["JSON", "Locations"], external: [hummingbird, httpTypes, nioCore, nioPosix, nioHTTP1, logging], hasTests: false),
 ]

@@ -33,6 +33,8 @@ struct FakeDocker {
         echo "$n" > "$dir/$key.count"
         base="$dir/responses/$key.$n"
         if [ ! -e "$base.out" ] && [ ! -e "$base.err" ] && [ ! -e "$base.code" ]; then base="$dir/responses/$key"; fi
+        # A scripted pause (seconds), for cancellation tests: the pause is a child of this script.
+        [ -e "$dir/responses/$key.sleep" ] && sleep "$(cat "$dir/responses/$key.sleep")"
         [ -e "$base.out" ] && cat "$base.out"
         [ -e "$base.err" ] && cat "$base.err" >&2
         code=0
@@ -50,6 +52,22 @@ struct FakeDocker {
         if let stdout { try stdout.write(to: responses.appendingPathComponent("\(base).out"), atomically: true, encoding: .utf8) }
         if let stderr { try stderr.write(to: responses.appendingPathComponent("\(base).err"), atomically: true, encoding: .utf8) }
         try String(exitCode).write(to: responses.appendingPathComponent("\(base).code"), atomically: true, encoding: .utf8)
+    }
+
+    /// Makes every `key` call pause this many seconds before answering.
+    func pause(_ key: String, seconds: Int) throws {
+        try String(seconds).write(to: responses.appendingPathComponent("\(key).sleep"), atomically: true, encoding: .utf8)
+    }
+
+    /// Whether a `sleep SECONDS` process (a scripted pause) is still running on this machine.
+    static func isSleeping(seconds: Int) -> Bool {
+        let processes = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return processes.contains { pid in
+            guard pid.allSatisfy(\.isNumber),
+                  let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            return arguments.count == 2 && arguments[0].hasSuffix("sleep") && arguments[1] == String(seconds)
+        }
     }
 
     /// Every call's arguments, in order.
