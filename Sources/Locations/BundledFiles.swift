@@ -26,7 +26,7 @@ public enum BundledFiles {
     }
 
     /// Every path in the tree, sorted.
-    public static var paths: [String] { embedded.keys.sorted() }
+    public static let paths: [String] = embedded.keys.sorted()
 
     /// The bytes of the file at `path` in the tree (`prompts/system.md`); nil when there is none.
     public static func data(at path: String) -> Data? {
