@@ -36,13 +36,17 @@ struct ComposeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let output = try GeneratorService().generateCompose(GenerateInput(path: path, write: write, overwrite: force, databases: databases, hostPort: hostPort))
+        try await run(Workspace.current(projectRoot: path))
+    }
+
+    func run(_ workspace: Workspace) async throws {
+        let output = try GeneratorService().generateCompose(GenerateInput(path: workspace.projectRoot.path, write: write, overwrite: force, databases: databases, hostPort: hostPort))
         if json {
-            print(try DeployJSON.string(output))
+            workspace.console.out(try DeployJSON.string(output))
         } else if write {
-            for file in output.files { print("Wrote \(file.path)") }
+            for file in output.files { workspace.console.out("Wrote \(file.path)") }
         } else {
-            print(output.files[0].contents, terminator: "")
+            workspace.console.text(output.files[0].contents)
         }
     }
 }

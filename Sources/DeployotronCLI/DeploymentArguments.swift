@@ -14,7 +14,7 @@ struct DeploymentArguments: ParsableArguments {
 
     /// Runs `action` on the deployment and prints the outcome.
     func run(in workspace: Workspace?, _ action: @escaping @Sendable (DeployService, DeploymentReference) async throws -> DeploymentSummary) async throws {
-        let workspace = try workspace ?? Workspace.current(store: store)
+        let workspace = workspace ?? Workspace.current(store: store)
         let service = workspace.deploy
         let reference = DeploymentReference(deploymentId: deployment)
         let summary = try await DeployCommand.cancellable { try await action(service, reference) }

@@ -16,12 +16,16 @@ struct DetectCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let stack = try StackDetector().detect(at: URL(fileURLWithPath: path))
+        try await run(Workspace.current(projectRoot: path))
+    }
+
+    func run(_ workspace: Workspace) async throws {
+        let stack = try StackDetector().detect(at: workspace.projectRoot)
         if json {
-            print(try DeployJSON.string(stack))
+            workspace.console.out(try DeployJSON.string(stack))
             return
         }
-        print(Self.render(stack), terminator: "")
+        workspace.console.text(Self.render(stack))
     }
 
     static func render(_ stack: DetectedStack) -> String {

@@ -22,13 +22,17 @@ struct DockerfileCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let output = try GeneratorService().generateDockerfile(GenerateInput(path: path, write: write, overwrite: force))
+        try await run(Workspace.current(projectRoot: path))
+    }
+
+    func run(_ workspace: Workspace) async throws {
+        let output = try GeneratorService().generateDockerfile(GenerateInput(path: workspace.projectRoot.path, write: write, overwrite: force))
         if json {
-            print(try DeployJSON.string(output))
+            workspace.console.out(try DeployJSON.string(output))
         } else if write {
-            for file in output.files { print("Wrote \(file.path)") }
+            for file in output.files { workspace.console.out("Wrote \(file.path)") }
         } else {
-            print(output.files[0].contents, terminator: "")
+            workspace.console.text(output.files[0].contents)
         }
     }
 }

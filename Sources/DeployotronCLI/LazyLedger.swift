@@ -3,12 +3,12 @@ import Ledger
 /// Opens the ledger once, on first use, and runs `afterOpen` on it once (the workspace files
 /// deployments recorded under the project's path under its guid there).
 actor LazyLedger {
-    let location: LedgerLocation
+    let location: Result<LedgerLocation, LedgerError>
     let environment: [String: String]
     let afterOpen: @Sendable (any LedgerStore) async -> Void
     private var opened: (any LedgerStore)?
 
-    init(location: LedgerLocation, environment: [String: String], afterOpen: @escaping @Sendable (any LedgerStore) async -> Void = { _ in }) {
+    init(location: Result<LedgerLocation, LedgerError>, environment: [String: String], afterOpen: @escaping @Sendable (any LedgerStore) async -> Void = { _ in }) {
         self.location = location
         self.environment = environment
         self.afterOpen = afterOpen
@@ -16,7 +16,7 @@ actor LazyLedger {
 
     /// A ledger that is already open (tests, or a store made elsewhere).
     init(store: any LedgerStore, afterOpen: @escaping @Sendable (any LedgerStore) async -> Void = { _ in }) {
-        self.location = .sqlite(path: ":memory:")
+        self.location = .success(.sqlite(path: ":memory:"))
         self.environment = [:]
         self.afterOpen = afterOpen
         self.opened = nil
@@ -31,7 +31,7 @@ actor LazyLedger {
         if let preopened {
             store = preopened
         } else {
-            store = try await location.open(environment: environment)
+            store = try await location.get().open(environment: environment)
         }
         opened = store
         await afterOpen(store)

@@ -33,7 +33,7 @@ struct ResourcesCommand: AsyncParsableCommand {
             guard let record = try await ledger.resources(guid: guid) else {
                 throw CommandError("no resources recorded for project \(guid); a build agent reports them with `notify.sh resources '{...}'`")
             }
-            workspace.console.out(json ? JSONValue.object(["resources": record.jsonValue]).encodedString() : String(Self.render(record).dropLast()))
+            workspace.console.text(json ? JSONValue.object(["resources": record.jsonValue]).encodedString() : Self.render(record))
             return
         }
         let userId = user ?? environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? ProjectRecord.unknownUser
@@ -43,7 +43,7 @@ struct ResourcesCommand: AsyncParsableCommand {
         } else if records.isEmpty {
             workspace.console.out("No resources recorded for user \(userId).")
         } else {
-            workspace.console.out(String(records.map(Self.render).joined(separator: "\n").dropLast()))
+            workspace.console.text(records.map(Self.render).joined(separator: "\n"))
         }
     }
 

@@ -38,7 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run(_ workspace: Workspace) async throws {
         let environment = workspace.environment
         let token = self.token ?? environment["DEPLOYOTRON_NOTIFY_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        let location = workspace.ledgerLocation
+        let location = try workspace.ledgerLocation.get()
         let configuration = NotifyServerConfiguration(host: host, port: port, token: token, maxBodySize: maxBodySize)
         try configuration.validate()
         let ledger = try await workspace.ledger.open()

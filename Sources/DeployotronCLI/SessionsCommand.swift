@@ -22,15 +22,18 @@ struct SessionsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let environment = ProcessInfo.processInfo.environment
-        let store = TranscriptStore(directories: UserDirectories(environment: environment))
-        let project = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+        run(Workspace.current())
+    }
+
+    func run(_ workspace: Workspace) {
+        let store = workspace.transcripts
+        let project = workspace.projectRoot
         let sessions = store.sessions(projectRoot: all ? nil : project).filter { $0.messageCount > 0 }
         guard !sessions.isEmpty else {
-            print(all ? "No saved sessions." : "No saved sessions of \(project.path). `deployotron sessions --all` lists every project's.")
+            workspace.console.out(all ? "No saved sessions." : "No saved sessions of \(project.path). `deployotron sessions --all` lists every project's.")
             return
         }
-        print(Self.render(Array(sessions.prefix(limit)), showProject: all), terminator: "")
+        workspace.console.text(Self.render(Array(sessions.prefix(limit)), showProject: all))
     }
 
     /// One line per session: id, last written, messages, model, title (and project with --all).

@@ -17,16 +17,20 @@ struct SkillsCommand: ParsableCommand {
         defaultSubcommand: List.self
     )
 
-    /// The catalog of the project in the current directory.
-    static func catalog() -> SkillsCatalog {
-        SkillsCatalog.discover(projectRoot: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true))
+    /// The catalog of the project in the current directory: the same skills a session loads.
+    static func catalog(_ workspace: Workspace) -> SkillsCatalog {
+        workspace.skills
     }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List each skill's name, source and description, with any problems.")
 
         func run() throws {
-            print(SkillsReport.list(SkillsCommand.catalog()), terminator: "")
+            run(Workspace.current())
+        }
+
+        func run(_ workspace: Workspace) {
+            workspace.console.text(SkillsReport.list(SkillsCommand.catalog(workspace)))
         }
     }
 
@@ -37,12 +41,16 @@ struct SkillsCommand: ParsableCommand {
         var name: String
 
         func run() throws {
-            let catalog = SkillsCommand.catalog()
+            try run(Workspace.current())
+        }
+
+        func run(_ workspace: Workspace) throws {
+            let catalog = SkillsCommand.catalog(workspace)
             guard let skill = catalog.skill(named: name) else {
                 let names = catalog.skills.map(\.name)
                 throw CommandError("no skill named '\(name)'" + (names.isEmpty ? "; no skills are installed" : "; the skills are: \(names.joined(separator: ", "))"))
             }
-            print(SkillsReport.show(skill), terminator: "")
+            workspace.console.text(SkillsReport.show(skill))
         }
     }
 }

@@ -21,10 +21,13 @@ struct StoreCommand: AsyncParsableCommand {
         var store: String?
 
         func run() async throws {
-            let environment = ProcessInfo.processInfo.environment
-            let location = try LedgerLocation.resolve(flag: store, environment: environment)
-            try await location.initialize(environment: environment)
-            print("The ledger at \(location) is ready.")
+            try await run(Workspace.current(store: store))
+        }
+
+        func run(_ workspace: Workspace) async throws {
+            let location = try workspace.ledgerLocation.get()
+            try await location.initialize(environment: workspace.environment)
+            workspace.console.out("The ledger at \(location) is ready.")
         }
     }
 }

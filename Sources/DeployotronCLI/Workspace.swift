@@ -17,7 +17,9 @@ struct Workspace: Sendable {
     var environment: [String: String]
     var projectRoot: URL
     var directories: UserDirectories
-    var ledgerLocation: LedgerLocation
+    /// Where the ledger is, or why `--store` / `DEPLOYOTRON_STORE` does not name a usable one (said
+    /// when a command opens the ledger, so commands that never need it are not stopped by it).
+    var ledgerLocation: Result<LedgerLocation, LedgerError>
     /// Opened on first use, so a slow store never delays the first prompt.
     var ledger: LazyLedger
     /// The model every conversation starts with (flag > environment > project file > user file > default).
@@ -33,18 +35,26 @@ struct Workspace: Sendable {
     static func current(
         projectRoot: String? = nil, store: String? = nil, model: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment, console: Console = .standard
-    ) throws -> Workspace {
+    ) -> Workspace {
         let root = URL(fileURLWithPath: projectRoot ?? FileManager.default.currentDirectoryPath, isDirectory: true).standardizedFileURL
+        let location: Result<LedgerLocation, LedgerError>
+        do {
+            location = .success(try LedgerLocation.resolve(flag: store, environment: environment))
+        } catch let error as LedgerError {
+            location = .failure(error)
+        } catch {
+            location = .failure(LedgerError(.invalidStoreURL, "\(error)"))
+        }
         return Workspace(
             environment: environment, projectRoot: root, storeFlag: store, modelFlag: model,
-            ledgerLocation: try LedgerLocation.resolve(flag: store, environment: environment),
+            ledgerLocation: location,
             target: LocalDockerTarget.standard(environment: environment),
             makeClient: { ClaudeClient(configuration: $0) }, console: console)
     }
 
     init(
         environment: [String: String], projectRoot: URL, storeFlag: String? = nil, modelFlag: String? = nil,
-        ledgerLocation: LedgerLocation, target: any DeployTarget,
+        ledgerLocation: Result<LedgerLocation, LedgerError>, target: any DeployTarget,
         makeClient: @escaping @Sendable (ClaudeConfiguration) -> any MessagesStreaming, console: Console
     ) {
         self.environment = environment
@@ -156,8 +166,15 @@ struct Workspace: Sendable {
 
 /// Where commands print: standard output and standard error, or a capture in tests.
 struct Console: Sendable {
+    /// One line; the newline is added.
     var out: @Sendable (String) -> Void
     var err: @Sendable (String) -> Void
+
+    /// Text that carries its own line ends (a rendered report, a generated file).
+    func text(_ text: String) {
+        guard !text.isEmpty else { return }
+        out(text.hasSuffix("\n") ? String(text.dropLast()) : text)
+    }
 
     /// Each line is written at once (not buffered), so progress reaches a pipe or a file as it happens.
     static let standard = Console(

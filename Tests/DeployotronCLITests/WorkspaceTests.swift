@@ -68,6 +68,27 @@ import Testing
         #expect(try await ledger.deployment(id: old.id)?.projectId == guid)
     }
 
+    @Test func theSkillsCommandListsWhatASessionLoads() throws {
+        let world = try World()
+        let lines = Lines()
+        let workspace = world.workspace(console: lines.console)
+        SkillsCommand.List().run(workspace)
+        let names = workspace.skills.skills.map(\.name)
+        #expect(names.contains("1-click-deploy"))
+        for name in names { #expect(lines.text.contains(name)) }
+    }
+
+    @Test func aStoreThatCannotBeUsedStopsOnlyTheCommandsThatNeedTheLedger() async throws {
+        let world = try World()
+        let lines = Lines()
+        let workspace = Workspace.current(
+            projectRoot: world.project.path, environment: ["DEPLOYOTRON_STORE": "postgres://nope", "HOME": world.root.path],
+            console: lines.console)
+        try await DetectCommand.parse([]).run(workspace)
+        #expect(lines.text.contains("Port:"))
+        await #expect(throws: (any Error).self) { try await DeploymentsCommand.parse([]).run(workspace) }
+    }
+
     @Test func commandsThatDoNotActOnTheProjectLeaveItsFolderAlone() async throws {
         let world = try World()
         let lines = Lines()
@@ -104,7 +125,7 @@ private struct World {
             "USER": "tester",
         ]
         return Workspace(
-            environment: environment, projectRoot: project, ledgerLocation: .sqlite(path: ledgerPath), target: target,
+            environment: environment, projectRoot: project, ledgerLocation: .success(.sqlite(path: ledgerPath)), target: target,
             makeClient: { _ in fatalError("no Claude in these tests") }, console: console)
     }
 }
