@@ -52,13 +52,13 @@ extension DeployService {
         return only
     }
 
-    /// The deployment whose containers are the app's current ones: the newest running or stopped
-    /// one that still holds its port (replaced deployments give theirs back). Without `name`, the
-    /// project's newest such deployment of any app.
+    /// The app's current deployment: the newest running one, or a stopped one that still holds its
+    /// port (replaced deployments are marked stopped or rolled back and give their port back).
+    /// Without `name`, the project's newest such deployment of any app.
     public func liveDeployment(projectId: String, name: String? = nil) async throws -> DeploymentRecord? {
         let held = Set(try await ledger { try await store.portAllocations() }.map(\.deploymentId))
         return try await ledger { try await store.deployments(projectId: projectId, limit: nil) }
-            .first { ($0.status == .running || $0.status == .stopped) && held.contains($0.id) && (name == nil || $0.name == name) }
+            .first { ($0.status == .running || ($0.status == .stopped && held.contains($0.id))) && (name == nil || $0.name == name) }
     }
 
     func requireLive(_ record: DeploymentRecord, allowed: Set<DeploymentStatus>) async throws {

@@ -45,7 +45,7 @@ extension DeployService {
         }
     }
 
-    func recordStep(replacedStatus: DeploymentStatus) -> DeployStep<DeployState> {
+    func recordStep(target: any DeployTarget, replacedStatus: DeploymentStatus) -> DeployStep<DeployState> {
         let service = self
         return DeployStep("record", weight: 2) { state, report in
             state.deployment.status = .running
@@ -54,7 +54,7 @@ extension DeployService {
             try await service.save(state.deployment)
             if var previous = state.previous, previous.id != state.deployment.id {
                 do {
-                    try await service.target.retire(previous, replacedBy: state.deployment)
+                    try await (service.targets[previous.target] ?? target).retire(previous, replacedBy: state.deployment)
                 } catch {
                     service.logger.warning("taking \(previous.id) out of service failed: \(error)")
                     report("the previous deployment \(previous.id.prefix(8)) could not be taken down: \(error)")
@@ -64,14 +64,14 @@ extension DeployService {
                 try await service.ledger { try await service.ports.release(deploymentId: previous.id) }
                 report("replaced \(previous.id)")
             }
-            await service.reportResources(of: state.deployment)
+            await service.reportResources(of: state.deployment, from: target)
             report("running at \(state.deployment.url ?? "")")
         }
     }
 
     /// Merges what the target says a live deployment stands for into the project's resources, as a
     /// build agent's `notify.sh resources` report would; a deploy never fails for it.
-    func reportResources(of deployment: DeploymentRecord) async {
+    func reportResources(of deployment: DeploymentRecord, from target: any DeployTarget) async {
         let resources = target.resources(of: deployment)
         guard !resources.isEmpty else { return }
         do {
@@ -83,27 +83,27 @@ extension DeployService {
 
     /// Saves the record, runs the workflow and settles its outcome. On failure or cancellation the
     /// clean-up runs in a task of its own, so a cancelled caller still waits for it to finish.
-    func run(_ workflow: DeployWorkflow<DeployState>, state: inout DeployState, progress: ProgressHandler?) async throws -> DeployOutcome {
+    func run(_ workflow: DeployWorkflow<DeployState>, on target: any DeployTarget, state: inout DeployState, progress: ProgressHandler?) async throws -> DeployOutcome {
         try await save(state.deployment)
         do {
             try await workflow.run(&state, progress: progress)
         } catch let failure {
             let attempt = state
             let service = self
-            let error = await Task { await service.settle(failed: attempt, error: failure) }.value
+            let error = await Task { await service.settle(failed: attempt, on: target, error: failure) }.value
             throw error
         }
         try? await ledger { try await store.releaseDeployLock(projectId: state.deployment.projectId, deploymentId: state.deployment.id) }
-        let pruned = await prune(state.deployment)
+        let pruned = await prune(state.deployment, on: target)
         return DeployOutcome(
             deployment: DeploymentSummary(state.deployment), stack: state.stack,
-            message: "\(state.deployment.name) is running at \(state.deployment.url ?? "") (\(state.deployment.imageTag ?? ""))",
+            message: "\(state.deployment.name) is live at \(state.deployment.url ?? "") (\(state.deployment.imageTag ?? ""))",
             replaced: state.previous?.id, prunedImages: pruned
         )
     }
 
     /// Undoes a failed or cancelled attempt and records how it ended; returns the error to report.
-    func settle(failed state: DeployState, error failure: any Error) async -> DeployError {
+    func settle(failed state: DeployState, on target: any DeployTarget, error failure: any Error) async -> DeployError {
         var error = failure as? DeployError ?? DeployError(.invalidState, "\(failure)")
         let cancelled = error.code == .cancelled || failure is CancellationError
         if cancelled { error.code = .cancelled }
@@ -148,7 +148,7 @@ extension DeployService {
     }
 
     /// Removes artifacts beyond the newest `keptArtifacts` deployments of the app; never fails a deploy.
-    func prune(_ deployment: DeploymentRecord) async -> [String] {
+    func prune(_ deployment: DeploymentRecord, on target: any DeployTarget) async -> [String] {
         do {
             let history = try await store.deployments(projectId: deployment.projectId, limit: nil).filter { $0.name == deployment.name }
             var keep = Set(history.compactMap(\.imageTag).reduce(into: [String]()) { tags, tag in

@@ -20,7 +20,11 @@ import Darwin
 /// target lives behind `DeployTarget`.
 public struct DeployService: Sendable {
     public var store: any LedgerStore
+    /// The target new deploys go to when none is named (local).
     public var target: any DeployTarget
+    /// Every target this service can act on, by kind: a deployment's own kind picks its target for
+    /// rollback, stop, restart, remove, status and logs.
+    public var targets: [DeployTargetKind: any DeployTarget]
     public var ports: PortAllocator
     public var detector = StackDetector()
     /// The project a folder belongs to: its guid and a short name. The workspace answers it from
@@ -39,7 +43,7 @@ public struct DeployService: Sendable {
     public var logger: Logger
 
     public init(
-        store: any LedgerStore, target: any DeployTarget, ports: PortAllocator? = nil,
+        store: any LedgerStore, target: any DeployTarget, otherTargets: [any DeployTarget] = [], ports: PortAllocator? = nil,
         projects: @escaping @Sendable (URL) throws -> DeployProject,
         now: @escaping @Sendable () -> Date = { Date() },
         processId: Int32 = ProcessInfo.processInfo.processIdentifier,
@@ -50,6 +54,10 @@ public struct DeployService: Sendable {
     ) {
         self.store = store
         self.target = target
+        var targets: [DeployTargetKind: any DeployTarget] = [:]
+        for other in otherTargets { targets[other.kind] = other }
+        targets[target.kind] = target
+        self.targets = targets
         self.ports = ports ?? PortAllocator(store: store)
         self.projects = projects
         self.now = now
@@ -88,6 +96,12 @@ public struct DeployService: Sendable {
     /// recorded as `failed` or `cancelled`, what it started is undone, and the version that was live
     /// before keeps serving (or is started again where the target had to replace it).
     public func deployLocal(_ input: DeployLocalInput, progress: ProgressHandler? = nil) async throws -> DeployOutcome {
+        try await deploy(input, to: .local, progress: progress)
+    }
+
+    /// Builds the app at `path` and puts it live on the target of `kind`; see `deployLocal`.
+    public func deploy(_ input: DeployLocalInput, to kind: DeployTargetKind, progress: ProgressHandler? = nil) async throws -> DeployOutcome {
+        let target = try self.target(for: kind)
         let root = URL(fileURLWithPath: input.path).standardizedFileURL
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -108,8 +122,18 @@ public struct DeployService: Sendable {
         var state = DeployState(
             deployment: record, appFolder: root, stack: nil, databases: databases,
             environment: input.environment ?? [:], build: true, previous: nil)
-        let steps = [lockStep(), detectStep(root: root), portStep()] + target.deploySteps() + [recordStep(replacedStatus: .stopped)]
-        return try await run(DeployWorkflow(steps: steps), state: &state, progress: progress)
+        var steps = [lockStep(), detectStep(root: root)]
+        if target.usesHostPort { steps.append(portStep()) }
+        steps += target.deploySteps() + [recordStep(target: target, replacedStatus: .stopped)]
+        return try await run(DeployWorkflow(steps: steps), on: target, state: &state, progress: progress)
+    }
+
+    /// The target that acts on deployments of `kind`.
+    public func target(for kind: DeployTargetKind) throws -> any DeployTarget {
+        guard let target = targets[kind] else {
+            throw DeployError(.unsupportedTarget, "\(kind.rawValue) deployments cannot be handled here yet: this deployotron deploys to \(targets.keys.map(\.rawValue).sorted().joined(separator: ", "))")
+        }
+        return target
     }
 
     /// Deploys an earlier deployment's artifact again, after checking it still exists.
@@ -122,6 +146,7 @@ public struct DeployService: Sendable {
         guard ![.failed, .interrupted, .cancelled].contains(chosen.status) else {
             throw DeployError(.invalidState, "deployment \(chosen.id) \(chosen.status == .failed ? "failed" : "did not finish"); roll back to one that ran")
         }
+        let target = try self.target(for: chosen.target)
         let plan = try await target.rollbackPlan(of: chosen)
         let appFolder = URL(fileURLWithPath: plan.appFolder)
         let project = DeployProject(guid: chosen.projectId, name: chosen.name)
@@ -135,15 +160,16 @@ public struct DeployService: Sendable {
         var state = DeployState(
             deployment: record, appFolder: appFolder, stack: plan.stack, databases: plan.databases,
             environment: plan.environment, build: false, previous: nil)
-        let service = self
         let check = DeployStep<DeployState>("check image", weight: 2) { _, report in
-            guard try await service.target.artifactExists(artifact) else {
+            guard try await target.artifactExists(artifact) else {
                 throw DeployError(.imageMissing, "the image \(artifact) of deployment \(chosen.id) no longer exists (pruned or removed); deploy that version again instead")
             }
             report("\(artifact) exists")
         }
-        let steps = [lockStep(), check, portStep()] + target.deploySteps() + [recordStep(replacedStatus: .rolledBack)]
-        return try await run(DeployWorkflow(steps: steps), state: &state, progress: progress)
+        var steps = [lockStep(), check]
+        if target.usesHostPort { steps.append(portStep()) }
+        steps += target.deploySteps() + [recordStep(target: target, replacedStatus: .rolledBack)]
+        return try await run(DeployWorkflow(steps: steps), on: target, state: &state, progress: progress)
     }
 
     /// The deployment a rollback goes back to: the one named, or the newest earlier one of the
@@ -169,7 +195,7 @@ public struct DeployService: Sendable {
         try await recoverInterrupted()
         var record = try await deployment(matching: input.deploymentId)
         try await requireLive(record, allowed: [.running])
-        try await target.stop(record)
+        try await target(for: record.target).stop(record)
         record.status = .stopped
         try await save(record)
         return DeploymentSummary(record)
@@ -180,7 +206,7 @@ public struct DeployService: Sendable {
         var record = try await deployment(matching: input.deploymentId)
         try await requireLive(record, allowed: [.running, .stopped])
         do {
-            try await target.restart(record)
+            try await target(for: record.target).restart(record)
         } catch let error as DeployError {
             record.status = .failed
             record.error = error.message
@@ -202,7 +228,7 @@ public struct DeployService: Sendable {
         }
         guard record.status != .removed else { return DeploymentSummary(record) }
         let live = try await liveDeployment(projectId: record.projectId, name: record.name)?.id == record.id
-        try await target.remove(record, live: live)
+        try await target(for: record.target).remove(record, live: live)
         try await ledger { try await ports.release(deploymentId: record.id) }
         record.status = .removed
         try await save(record)
@@ -224,7 +250,7 @@ public struct DeployService: Sendable {
         let record = try await deployment(matching: input.deploymentId)
         let live = try await liveDeployment(projectId: record.projectId, name: record.name)?.id == record.id
         var output = DeploymentStatusOutput(deployment: DeploymentSummary(record, includeLogs: true), live: live)
-        if live, let state = try? await target.runtimeState(record) {
+        if live, let state = try? await target(for: record.target).runtimeState(record) {
             output.container = state.status
             output.health = state.health
         }
@@ -235,7 +261,7 @@ public struct DeployService: Sendable {
         let record = try await deployment(matching: input.deploymentId)
         let tail = max(1, min(input.tail ?? 100, 5000))
         let live = try await liveDeployment(projectId: record.projectId, name: record.name)?.id == record.id
-        if live, let lines = try? await target.logs(record, tail: tail), !lines.isEmpty {
+        if live, let lines = try? await target(for: record.target).logs(record, tail: tail), !lines.isEmpty {
             return LogsOutput(deploymentId: record.id, source: "container", lines: lines)
         }
         let kept = record.logExcerpt?.split(separator: "\n").map(String.init) ?? []

@@ -11,6 +11,9 @@ import Ledger
 public protocol DeployTarget: Sendable {
     var kind: DeployTargetKind { get }
 
+    /// Whether a deployment gets a host port from the ledger (local containers do; a CDN does not).
+    var usesHostPort: Bool { get }
+
     /// Checks what this deploy needs before anything is locked, allocated or written; throws one
     /// line saying what is missing and what to do (no engine answering, no compose for a database).
     func preflight(_ request: DeployRequest) async throws
@@ -50,6 +53,10 @@ public protocol DeployTarget: Sendable {
     /// The resources a live deployment stands for, merged into the project's resources as a
     /// `notify.sh resources` report would be (nil values remove a key).
     func resources(of deployment: DeploymentRecord) -> [String: JSONValue]
+}
+
+extension DeployTarget {
+    public var usesHostPort: Bool { true }
 }
 
 /// The project a deploy is for: its guid (ledger key, lock, labels, resource names) and a short
