@@ -21,14 +21,14 @@ struct SplitMix64: RandomNumberGenerator {
 /// invalid UTF-8 and NUL bytes.
 struct FuzzInputs {
     enum Kind: CaseIterable {
-        case empty, randomBytes, buildLog, mutatedBuildLog, manyTokens, crStorm, invalidUTF8, manyShapes, hugeLine
+        case empty, randomBytes, buildLog, mutatedBuildLog, manyTokens, crStorm, invalidUTF8, manyShapes, longRuns, hugeLine
     }
 
     /// The kind of input `index` is; huge lines are one in 64 (each is a megabyte).
     static func kind(_ index: Int) -> Kind {
         if index % 64 == 63 { return .hugeLine }
         let kinds: [Kind] = [.empty, .randomBytes, .buildLog, .mutatedBuildLog, .mutatedBuildLog, .mutatedBuildLog,
-                             .manyTokens, .crStorm, .invalidUTF8, .manyShapes, .randomBytes, .mutatedBuildLog]
+                             .manyTokens, .crStorm, .invalidUTF8, .manyShapes, .randomBytes, .longRuns]
         return kinds[index % kinds.count]
     }
 
@@ -47,6 +47,7 @@ struct FuzzInputs {
         case .crStorm: return crStorm(&rng)
         case .invalidUTF8: return invalidUTF8(&rng)
         case .manyShapes: return manyShapes(&rng)
+        case .longRuns: return longRuns(&rng)
         case .hugeLine: return hugeLine(&rng)
         }
     }
@@ -242,6 +243,26 @@ struct FuzzInputs {
                 out.append(0x20)
             }
             out.append(0x0A)
+        }
+        return out
+    }
+
+    /// Long runs of what the signature and secret patterns repeat (capitals, digits and colons,
+    /// quotes, dashes, base64) around the phrases that send a line to them: a pattern that
+    /// backtracks over the run from every position takes minutes here instead of milliseconds.
+    static func longRuns(_ rng: inout SplitMix64) -> [UInt8] {
+        let units = ["A", "A_1", ":1", "\"", "a-", "Ab1/", "e", " ", "KEY_", "-----BEGIN RSA PRIVATE KEY-----", "$"]
+        let phrases = ["is not set", "environment variable DB_URL is missing", "KeyError: '", "error Command \"",
+                       "error TS", ": error:", "Tests run: 1, Failures: 1", "build failed with 2 errors",
+                       "error[E0", "could not compile", "password=", "Authorization: Bearer ", "ghp_", "eyJ"]
+        var out: [UInt8] = []
+        for _ in 0..<Int.random(in: 1...3, using: &rng) {
+            let unit = Array(units.randomElement(using: &rng)!.utf8)
+            var line = Array([[UInt8]](repeating: unit, count: Int.random(in: 1_000...60_000, using: &rng) / unit.count).joined())
+            // Sometimes too far from the run for a pattern to join them, so it backtracks.
+            line += Array(String(repeating: " x", count: Int.random(in: 0...30, using: &rng)).utf8)
+            line += Array(" \(phrases.shuffled(using: &rng).joined(separator: " "))".utf8)
+            out += line + [0x0A]
         }
         return out
     }
