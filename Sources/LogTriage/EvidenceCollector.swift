@@ -25,6 +25,11 @@ struct EvidenceCollector {
     private var captureUntil = 0
     private var inTrace = false
     private var blankRun = 0
+    private var lastStepEnd = 0
+    /// The line where the step now running began (`$ make test`, `##[group]Run ...`), 0 if none.
+    private var stepStart = 0
+    /// The first failed step, from its start (or its kept context) to its exit line.
+    private(set) var failedStep: ClosedRange<Int>? = nil
 
     init(limits: Limits = Limits()) {
         self.limits = limits
@@ -36,8 +41,12 @@ struct EvidenceCollector {
 
     mutating func observe(_ bytes: UnsafeBufferPointer<UInt8>, number: Int, template: Int32, score: Int8, signature: Bool, stepEnd: Bool = false) {
         if stepEnd {
+            if failedStep == nil { failedStep = max(1, stepStart)...number }
             var block = ErrorBlock()
-            for line in ring.last(limits.stepContext) { block.append(line) }
+            // The step's output began after the previous step's end (which also keeps a log of
+            // nothing but exit lines from copying the context again on every line).
+            for line in ring.last(min(limits.stepContext, number - lastStepEnd - 1)) { block.append(line) }
+            lastStepEnd = number
             var last = Self.keep(bytes, number: number, template: template, score: score, signature: signature, trace: false)
             last.blanksBefore = blankRun
             block.append(last)
@@ -52,6 +61,7 @@ struct EvidenceCollector {
             blankRun += 1
             return
         }
+        if Self.startsStep(bytes) { stepStart = number }
         let blanks = blankRun
         blankRun = 0
         let trace = Self.isTraceLine(bytes, afterTrace: inTrace)
@@ -103,6 +113,19 @@ struct EvidenceCollector {
     static func keep(_ bytes: UnsafeBufferPointer<UInt8>, number: Int, template: Int32, score: Int8, signature: Bool, trace: Bool) -> KeptLine {
         KeptLine(number: number, text: String(decoding: bytes.prefix(LineRing.keptBytes), as: UTF8.self),
                  template: template, score: score, signature: signature, trace: trace)
+    }
+
+    // MARK: - Steps
+
+    /// Lines with which CI systems and build tools open a step: Travis's `$ command` echo and
+    /// fold and timer marks, GitHub Actions groups, GitLab sections, Jenkins pipeline steps,
+    /// Buildkite headers, docker build steps, gradle tasks and maven plugin executions.
+    static func startsStep(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        hasPrefix(bytes, "$ ") || hasPrefix(bytes, "travis_fold:start:") || hasPrefix(bytes, "travis_time:start:")
+            || hasPrefix(bytes, "##[group]") || hasPrefix(bytes, "section_start:") || hasPrefix(bytes, "[Pipeline] sh")
+            || hasPrefix(bytes, "[Pipeline] stage") || hasPrefix(bytes, "--- :") || hasPrefix(bytes, "+++ :")
+            || hasPrefix(bytes, "~~~ ") || hasPrefix(bytes, "Step ") || hasPrefix(bytes, "> Task :")
+            || hasPrefix(bytes, "[INFO] --- ")
     }
 
     // MARK: - Stack traces

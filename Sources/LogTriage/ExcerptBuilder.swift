@@ -13,6 +13,8 @@ struct ExcerptBuilder {
     struct Input {
         var blocks: [ErrorBlock]
         var stepBlocks: [ErrorBlock] = []
+        /// The first failed step, from its start to its exit line.
+        var failedStep: ClosedRange<Int>? = nil
         var tail: [KeptLine]
         var totalLines: Int
         var totalBytes: Int
@@ -35,6 +37,9 @@ struct ExcerptBuilder {
     var frequentTemplates = 4
     /// Blocks scoring below this share of the best block are left out.
     var relativeCutoff = 0.3
+    /// Evidence inside the first failed step weighs this much more than evidence elsewhere:
+    /// warnings of earlier steps and the noise of cleanup steps after it explain less.
+    var failedStepWeight = 2.0
     /// Context lines (no failure words) whose template occurs this often are progress noise,
     /// left to the frequent-template table.
     var noiseCount = 200
@@ -113,7 +118,10 @@ struct ExcerptBuilder {
             offer(window(hit, before: signatureBefore, after: signatureAfter), focus: hit)
         }
         // 4. Error blocks by evidence.
-        let scored = input.blocks.map { ($0, evidence($0, counts: input.templateCounts)) }
+        let scored = input.blocks.map { block in
+            let inStep = input.failedStep.map { block.first <= $0.upperBound && block.last >= $0.lowerBound } ?? false
+            return (block, evidence(block, counts: input.templateCounts) * (inStep ? failedStepWeight : 1))
+        }
         let best = scored.map(\.1).max() ?? 0
         let ranked = scored.enumerated().sorted { a, b in
             a.element.1 != b.element.1 ? a.element.1 > b.element.1 : a.offset > b.offset

@@ -11,13 +11,18 @@ public struct LogAnalysisOptions: Sendable {
     public var maxTemplates: Int
     /// How many key lines to report.
     public var keyLineLimit: Int
+    /// Lines offered first from the output before the first failed step's end (`The command
+    /// "make test" exited with 2.`, `Process completed with exit code 1.`), where a CI log
+    /// usually says why it failed. At most 190 are kept.
+    public var stepLines: Int
 
     public init(tokenBudget: Int = 2_000, templateLimit: Int? = 200, similarity: Double = 0.7,
-                maxTemplates: Int = 20_000, keyLineLimit: Int = 12) {
+                maxTemplates: Int = 20_000, keyLineLimit: Int = 12, stepLines: Int = 30) {
         self.tokenBudget = tokenBudget
         self.templateLimit = templateLimit
         self.similarity = similarity
         self.maxTemplates = maxTemplates
         self.keyLineLimit = keyLineLimit
+        self.stepLines = stepLines
     }
 }

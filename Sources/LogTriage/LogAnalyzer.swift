@@ -73,6 +73,7 @@ public struct LogAnalyzer: Sendable {
         init(analyzer: LogAnalyzer) {
             self.analyzer = analyzer
             miner = TemplateMiner(similarity: analyzer.options.similarity, maxTemplates: analyzer.options.maxTemplates)
+            collector = EvidenceCollector(limits: EvidenceCollector.Limits(stepContext: analyzer.stepContext))
             candidates.reserveCapacity(8)
             checked.reserveCapacity(8)
         }
@@ -140,6 +141,9 @@ public struct LogAnalyzer: Sendable {
         }
     }
 
+    /// Lines kept before a failed step's end: what the excerpt offers, and some to spare.
+    var stepContext: Int { min(190, max(40, options.stepLines + 10)) }
+
     @inline(__always)
     static func isLetter(_ byte: UInt8) -> Bool {
         (byte | 0x20) &- 0x61 < 26
@@ -187,10 +191,11 @@ public struct LogAnalyzer: Sendable {
         }
         let blocks = collector.blocks
         let tail = collector.ring.last(collector.limits.tail)
-        let builder = ExcerptBuilder(budget: options.tokenBudget)
+        let builder = ExcerptBuilder(budget: options.tokenBudget, stepLines: max(0, options.stepLines))
         let excerpt = redactor.redact(builder.build(ExcerptBuilder.Input(
             blocks: blocks,
             stepBlocks: collector.stepBlocks,
+            failedStep: collector.failedStep,
             tail: tail,
             totalLines: totals.lines,
             totalBytes: totals.bytes,

@@ -102,4 +102,57 @@ import Testing
         #expect(analysis.excerpt.contains("2. [L0239] 522 http://example.org/broken.jpg"))
         #expect(analysis.excerpt.contains("exited with 1"))
     }
+
+    @Test func errorsInsideTheFailedStepComeBeforeErrorsElsewhere() {
+        // Two blocks and room for one: a loud one in a step that passed, a quieter one in the
+        // step that failed. The failed step's is kept.
+        func block(_ first: Int, scores: [Int8]) -> ErrorBlock {
+            var block = ErrorBlock()
+            for (k, score) in scores.enumerated() {
+                block.append(KeptLine(number: first + k, text: "line \(first + k) of the build, said something", template: Int32(first + k),
+                                      score: score, signature: false, trace: false))
+            }
+            return block
+        }
+        let loud = block(10, scores: [0, 3, 3, 3, 0])
+        let quiet = block(100, scores: [0, 0, 3, 0, 0])
+        func excerpt(failedStep: ClosedRange<Int>?) -> String {
+            ExcerptBuilder(budget: 97).build(ExcerptBuilder.Input(
+                blocks: [loud, quiet], failedStep: failedStep, tail: [], totalLines: 200, totalBytes: 9_000,
+                signatureLines: [], templates: [], templateCounts: [Int](repeating: 1, count: 200), templateCount: 200))
+        }
+        #expect(excerpt(failedStep: nil).contains("line 12 of the build"))
+        #expect(!excerpt(failedStep: nil).contains("line 102 of the build"))
+        #expect(excerpt(failedStep: 90...120).contains("line 102 of the build"))
+        #expect(!excerpt(failedStep: 90...120).contains("line 12 of the build"))
+    }
+
+    @Test func stepStartsOfCommonCISystemsAreRecognised() {
+        let starts = ["$ make test", "travis_fold:start:install", "##[group]Run npm test", "section_start:1600000000:build",
+                      "[Pipeline] sh", "--- :docker: Build", "+++ :pytest: Test", "Step 3/9 : RUN make", "> Task :app:test",
+                      "[INFO] --- maven-surefire-plugin:2.22.2:test (default-test) @ core ---"]
+        let others = ["make: *** [test] Error 2", "--- FAIL: TestParse (0.00s)", "error: could not compile", "$"]
+        func isStart(_ line: String) -> Bool {
+            var copy = line
+            return copy.withUTF8 { EvidenceCollector.startsStep($0) }
+        }
+        for line in starts { #expect(isStart(line), "\(line)") }
+        for line in others { #expect(!isStart(line), "\(line)") }
+    }
+
+    @Test func theFailedStepRunsFromItsStartToItsExit() {
+        var collector = EvidenceCollector()
+        let lines = ["$ npm ci", "added 12 packages", "The command \"npm ci\" exited with 0.", "$ npm test",
+                     "not ok 1 adds", "The command \"npm test\" exited with 1.", "$ npm run lint",
+                     "The command \"npm run lint\" exited with 1."]
+        for (k, line) in lines.enumerated() {
+            var copy = line
+            copy.withUTF8 { bytes in
+                collector.observe(bytes, number: k + 1, template: Int32(k), score: 0, signature: false,
+                                  stepEnd: line.hasSuffix("exited with 1."))
+            }
+        }
+        #expect(collector.failedStep == 4...6)
+        #expect(collector.stepBlocks.map { $0.lines.map(\.number) } == [[1, 2, 3, 4, 5, 6], [7, 8]])
+    }
 }

@@ -6,7 +6,9 @@ let package = Package(
     name: "logtriage-bench",
     platforms: [.macOS(.v15)],
     targets: [
-        .target(name: "LogTriage", path: "Sources/LogTriage", resources: [.copy("Resources/signatures.json")]),
+        // Stands in for deployotron's Locations, which embeds signatures.json with a build plugin.
+        .target(name: "Locations", path: "Sources/Locations"),
+        .target(name: "LogTriage", dependencies: ["Locations"], path: "Sources/LogTriage", exclude: ["Resources"]),
         .executableTarget(name: "logtriage-bench", dependencies: ["LogTriage"], path: "Sources/logtriage-bench"),
     ],
     swiftLanguageModes: [.v6]

@@ -16,6 +16,7 @@ let source: LogSource = args[2] == "-" ? .standardInput : .file(URL(fileURLWithP
 var options = LogAnalysisOptions()
 if args.count >= 4, let budget = Int(args[3]) { options.tokenBudget = budget }
 if let sim = ProcessInfo.processInfo.environment["LT_SIMILARITY"].flatMap(Double.init) { options.similarity = sim }
+if let lines = ProcessInfo.processInfo.environment["LT_STEP_LINES"].flatMap({ Int($0) }) { options.stepLines = lines }
 do {
     let analyzer = try LogAnalyzer(options: options)
     switch mode {
