@@ -57,6 +57,7 @@ def summary(name, by_repo, extra=None):
         "worst_repo_success": round(rates[worst], 4),
         "pooled_success": round(sum(s for s, _ in pooled) / len(pooled), 4),
         "median_tokens": statistics.median(t for _, t in pooled),
+        "p90_tokens": sorted(t for _, t in pooled)[int(0.9 * (len(pooled) - 1))],
     }
     out.update(extra or {})
     return out, rates

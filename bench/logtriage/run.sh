@@ -2,7 +2,7 @@
 # Log triage benchmark: grouping accuracy (Loghub), excerpt recall and size (LogChunks),
 # throughput and memory on a generated log, side by side with Drain3. Results go to stdout.
 #
-#   bench/logtriage/run.sh [all|loghub|chunks|throughput]
+#   bench/logtriage/run.sh [all|loghub|chunks|loo|throughput]
 #
 # Data: ../shared/fixtures/logs (LOGS=... to override); scorers: ../shared/bench (SCORERS=...).
 # LOGTRIAGE_BENCH_MB sets the generated log's size (default 500); Drain3 comes from pip (drain3).
@@ -40,6 +40,13 @@ if [[ "$WHAT" == all || "$WHAT" == chunks ]]; then
     echo "== LogChunks: whole chunk inside the excerpt (success), excerpt size in tokens (chars/4)"
     SCORE_CHUNKS="$SCORERS/score_chunks.py" python3 "$HERE/chunks.py" "$DRIVER" "$LOGS/logchunks" --budget 2000
     SCORE_CHUNKS="$SCORERS/score_chunks.py" python3 "$HERE/chunks.py" "$DRIVER" "$LOGS/logchunks" --tail 200
+fi
+
+if [[ "$WHAT" == all || "$WHAT" == loo ]]; then
+    echo
+    echo "== LogChunks, leave one repository out: budget chosen on the other repositories (median <= 1500 tokens), tail -200 and tail -50 alike"
+    SCORE_CHUNKS="$SCORERS/score_chunks.py" python3 "$HERE/loo.py" "$DRIVER" "$LOGS/logchunks" \
+        --budgets 1000,1500,2000,2500,3000,4000 --step-lines 30 --show-repos
 fi
 
 if [[ "$WHAT" == all || "$WHAT" == throughput ]]; then
