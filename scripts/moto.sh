@@ -58,7 +58,7 @@ policy = iam.create_policy(
     PolicyName="deployotron-tests",
     PolicyDocument=json.dumps({
         "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": ["dynamodb:*", "s3:*", "ecr:*", "ecs:*", "logs:*"], "Resource": "*"}],
+        "Statement": [{"Effect": "Allow", "Action": ["dynamodb:*", "s3:*", "cloudfront:*", "ecr:*", "ecs:*", "logs:*", "ec2:*", "iam:*", "sts:*", "elasticloadbalancing:*"], "Resource": "*"}],
     }),
 )
 iam.attach_user_policy(UserName=user, PolicyArn=policy["Policy"]["Arn"])

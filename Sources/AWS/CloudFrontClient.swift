@@ -7,6 +7,10 @@ public struct CloudFrontClient: Sendable {
     public var transport: AWSServiceClient
 
     public init(transport: AWSServiceClient) {
+        var transport = transport
+        // A signed payload hash header: AWS accepts it on every call, and stand-ins that check
+        // signatures (moto) refuse a GET without it.
+        transport.signerOptions.addsContentHashHeader = true
         self.transport = transport
     }
 

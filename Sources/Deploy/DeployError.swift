@@ -30,6 +30,10 @@ public struct DeployError: Error, Sendable, CustomStringConvertible {
         case unsupportedTarget = "unsupported_target"
         /// Something the deploy needs is missing (no engine answering, no compose); nothing was started.
         case preflight
+        /// The app's build command failed.
+        case build
+        /// An AWS call failed (access denied, an expired token, a name owned by another account).
+        case aws
         /// The user cancelled it (Ctrl-C, SIGTERM, a cancel request); what it started was undone.
         case cancelled
     }

@@ -66,6 +66,19 @@ struct DeployLocalToolInput: ToolInput, Codable {
     }
 }
 
+/// `deploy_s3_cloudfront`.
+struct DeployStaticToolInput: ToolInput, Codable {
+    var path: String?
+    var name: String?
+
+    static var schema: JSONValue {
+        ToolSchema.object([
+            "path": ToolSchema.projectPath,
+            "name": ToolSchema.string("A short name for the site. Default: the folder's name."),
+        ])
+    }
+}
+
 /// `rollback`.
 struct RollbackToolInput: ToolInput, Codable {
     var path: String?

@@ -25,7 +25,7 @@ public struct DeployToolset: Sendable {
 
     public var tools: [Tool] {
         var tools = [
-            detectStack, generateDockerfile, generateCompose, deployLocal, listDeployments, deploymentStatus,
+            detectStack, generateDockerfile, generateCompose, deployLocal, deployStatic, listDeployments, deploymentStatus,
             getLogs, rollback, stopDeployment, restartDeployment, removeDeployment, analyzeLogs,
         ]
         if resources != nil { tools.append(projectResources) }
@@ -97,8 +97,9 @@ public struct DeployToolset: Sendable {
         return ServiceTool.make(
             name: "deploy_local",
             description: """
-                Builds the project's image with docker, tags it <name>:deploy_<id>, starts it with docker compose on \
-                a free port from 20000-40000 and waits until it is healthy. Reports the URL, or why it failed \
+                Builds the project's image with docker, tags it <name>-<guid8>:deploy_<id>, runs it as its own container \
+                on a free port of 127.0.0.1 from 20000-40000 (with docker compose when databases are asked for) and \
+                waits until the port answers; the previous version keeps serving until then. Reports the URL, or why it failed \
                 (exit code, last log lines, a port or bind-address mismatch). One deploy per project at a time.
                 """,
             risk: .changes,
@@ -109,6 +110,23 @@ public struct DeployToolset: Sendable {
                 path: try ServiceTool.resolve(input.path, in: context), name: input.name, projectId: guid,
                 databases: input.databases, environment: input.environment)
             return try await service.deployLocal(request) { progress in context.progress(progress.line) }
+        }
+    }
+
+    var deployStatic: Tool {
+        let service = service
+        let guid = projectGuid
+        return ServiceTool.make(
+            name: "deploy_s3_cloudfront",
+            description: """
+                Builds the project's static site (its detected build command) and serves it from a private S3 bucket                 named with the project's guid, through a CloudFront distribution (HTTPS, compression, index.html;                 403/404 answer index.html for single-page apps). Each deploy is its own release; unchanged files are                 copied, not uploaded again; rollback switches back instantly. Needs AWS credentials and a region.                 Reports the https URL, the bucket and the distribution.
+                """,
+            risk: .changes,
+            input: DeployStaticToolInput.self,
+            summarize: { "S3 + CloudFront deploy of " + Self.nonEmpty($0.name ?? $0.path, or: "the project") }
+        ) { input, context in
+            let request = DeployLocalInput(path: try ServiceTool.resolve(input.path, in: context), name: input.name, projectId: guid)
+            return try await service.deploy(request, to: .s3CloudFront) { progress in context.progress(progress.line) }
         }
     }
 

@@ -25,7 +25,7 @@ struct DeployCommand: AsyncParsableCommand {
     @Argument(help: "The project folder (default: the current one).")
     var path: String = "."
 
-    @Option(help: "Where to deploy: local (s3-cloudfront and ecs come later).")
+    @Option(help: "Where to deploy: local (a container on this machine's engine) or s3-cloudfront (a static site on AWS); ecs comes later.")
     var target: Target = .local
 
     @Option(help: "The image and container name (default: the folder's name).")
@@ -44,8 +44,11 @@ struct DeployCommand: AsyncParsableCommand {
     var store: String?
 
     func validate() throws {
-        guard target == .local else {
-            throw ValidationError("--target \(target.rawValue) is not available yet; use --target local")
+        guard target != .ecs else {
+            throw ValidationError("--target ecs is not available yet; use --target local or s3-cloudfront")
+        }
+        if target == .s3CloudFront, !databases.isEmpty {
+            throw ValidationError("--database goes with --target local; a static site on S3 + CloudFront has no database")
         }
         for pair in environment where !pair.contains("=") || pair.hasPrefix("=") {
             throw ValidationError("--env \(pair) is not KEY=VALUE")
@@ -65,7 +68,8 @@ struct DeployCommand: AsyncParsableCommand {
         let input = DeployLocalInput(
             path: workspace.projectRoot.path, name: name, projectId: try workspace.guid(), databases: databases, environment: variables)
         let progress = json ? nil : Self.progressPrinter(workspace.console)
-        let outcome = try await Self.cancellable { try await service.deployLocal(input, progress: progress) }
+        let kind: DeployTargetKind = target == .s3CloudFront ? .s3CloudFront : .local
+        let outcome = try await Self.cancellable { try await service.deploy(input, to: kind, progress: progress) }
         if json {
             workspace.console.out(try DeployJSON.string(outcome))
         } else {

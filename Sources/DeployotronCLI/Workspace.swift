@@ -29,6 +29,8 @@ struct Workspace: Sendable {
     /// Makes the client every conversation and diagnosis talks through.
     var makeClient: @Sendable (ClaudeConfiguration) -> any MessagesStreaming
     var target: any DeployTarget
+    /// The targets besides the local one (S3 + CloudFront, ECS), for `--target` and rollbacks of their deployments.
+    var otherTargets: [any DeployTarget] = []
     var console: Console
 
     /// The workspace of this process for the project at `projectRoot` (default: the current directory).
@@ -45,11 +47,13 @@ struct Workspace: Sendable {
         } catch {
             location = .failure(LedgerError(.invalidStoreURL, "\(error)"))
         }
-        return Workspace(
+        var workspace = Workspace(
             environment: environment, projectRoot: root, storeFlag: store, modelFlag: model,
             ledgerLocation: location,
             target: LocalDockerTarget.standard(environment: environment),
             makeClient: { ClaudeClient(configuration: $0) }, console: console)
+        workspace.otherTargets = [S3CloudFrontTarget.standard(environment: environment)]
+        return workspace
     }
 
     init(
@@ -127,7 +131,7 @@ struct Workspace: Sendable {
     var deploy: DeployService {
         let workspace = self
         return DeployService(
-            store: ledger, target: target, projects: { try workspace.project(of: $0) },
+            store: ledger, target: target, otherTargets: otherTargets, projects: { try workspace.project(of: $0) },
             git: ProcessRunner(environment: environment))
     }
 

@@ -163,5 +163,5 @@ private final class InstantTarget: DeployTarget {
     func logs(_ deployment: DeploymentRecord, tail: Int) async throws -> [String] { [] }
     func runtimeState(_ deployment: DeploymentRecord) async throws -> RuntimeState? { nil }
     func pruneArtifacts(of deployment: DeploymentRecord, keep: Set<String>) async throws -> [String] { [] }
-    func resources(of deployment: DeploymentRecord) -> [String: JSONValue] { [:] }
+    func resources(of state: DeployState) -> [String: JSONValue] { [:] }
 }

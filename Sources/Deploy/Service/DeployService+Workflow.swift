@@ -64,15 +64,16 @@ extension DeployService {
                 try await service.ledger { try await service.ports.release(deploymentId: previous.id) }
                 report("replaced \(previous.id)")
             }
-            await service.reportResources(of: state.deployment, from: target)
+            await service.reportResources(of: state, from: target)
             report("running at \(state.deployment.url ?? "")")
         }
     }
 
     /// Merges what the target says a live deployment stands for into the project's resources, as a
     /// build agent's `notify.sh resources` report would; a deploy never fails for it.
-    func reportResources(of deployment: DeploymentRecord, from target: any DeployTarget) async {
-        let resources = target.resources(of: deployment)
+    func reportResources(of state: DeployState, from target: any DeployTarget) async {
+        let deployment = state.deployment
+        let resources = target.resources(of: state)
         guard !resources.isEmpty else { return }
         do {
             try await store.record(NotifyEvent(guid: deployment.projectId, kind: .resources, message: "deployment \(deployment.id)", data: resources), at: now())

@@ -50,9 +50,9 @@ public protocol DeployTarget: Sendable {
     /// Removes the project's artifacts not in `keep`; returns what it removed.
     func pruneArtifacts(of deployment: DeploymentRecord, keep: Set<String>) async throws -> [String]
 
-    /// The resources a live deployment stands for, merged into the project's resources as a
-    /// `notify.sh resources` report would be (nil values remove a key).
-    func resources(of deployment: DeploymentRecord) -> [String: JSONValue]
+    /// The resources a deployment that just went live stands for, merged into the project's
+    /// resources as a `notify.sh resources` report would be.
+    func resources(of state: DeployState) -> [String: JSONValue]
 }
 
 extension DeployTarget {

@@ -384,7 +384,8 @@ public struct LocalDockerTarget: DeployTarget {
         return removed
     }
 
-    public func resources(of deployment: DeploymentRecord) -> [String: JSONValue] {
+    public func resources(of state: DeployState) -> [String: JSONValue] {
+        let deployment = state.deployment
         var resources: [String: JSONValue] = ["localImage": .string(deployment.imageTag ?? "")]
         if let url = deployment.url { resources["localUrl"] = .string(url) }
         return resources

@@ -26,6 +26,9 @@ public struct DeployState: Sendable {
     /// The new app container replaced the previous one in place (compose), so undoing this attempt
     /// means starting the previous one again.
     public var replacedInPlace = false
+    /// What a target's steps hand to later steps and to its clean-up (a distribution id, the
+    /// origin path to go back to, an uploaded release).
+    public var targetNotes: [String: String] = [:]
 
     public init(deployment: DeploymentRecord, appFolder: URL, stack: DetectedStack?, databases: [DatabaseKind], environment: [String: String], build: Bool, previous: DeploymentRecord?) {
         self.deployment = deployment

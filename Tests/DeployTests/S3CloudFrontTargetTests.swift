@@ -1,0 +1,159 @@
+import AWS
+import Foundation
+import JSON
+import Ledger
+import NIOHTTP1
+import TestSupport
+import Testing
+@testable import Deploy
+
+/// Static sites on S3 + CloudFront against moto_server, which checks every request's signature.
+@Suite(.serialized, .enabled(if: MotoServer.isAvailable, "needs moto_server: run scripts/test.sh"))
+struct S3CloudFrontTargetTests {
+    struct Rig {
+        let folder: TemporaryFolder
+        let ledger: SQLiteLedger
+        let target: S3CloudFrontTarget
+        let service: DeployService
+        let site: URL
+        let guid = UUID().uuidString.lowercased()
+        let progress = ProgressLog()
+        let s3: S3Client
+        let cloudFront: CloudFrontClient
+
+        init() throws {
+            folder = try TemporaryFolder("static-site")
+            ledger = try SQLiteLedger(path: folder.url.appendingPathComponent("ledger.sqlite").path)
+            site = try folder.project("site", [
+                "index.html": "<h1>v1</h1>",
+                "about.html": "<p>about</p>",
+                "assets/app.3f9a1c2e.js": "console.log('app')",
+                ".env": "SECRET_TOKEN=do-not-ship",
+            ])
+            let environment = MotoServer.awsEnvironment()
+            s3 = try S3Client.fromEnvironment(environment: environment)
+            cloudFront = try CloudFrontClient.fromEnvironment(environment: environment)
+            let (s3, cloudFront) = (self.s3, self.cloudFront)
+            target = S3CloudFrontTarget(
+                clients: { (s3, cloudFront) }, workRoot: folder.url.appendingPathComponent("work", isDirectory: true),
+                clock: InstantClock(), invalidationWait: .seconds(10), pollInterval: .seconds(1))
+            let guid = self.guid
+            service = DeployService(
+                store: ledger, target: target,
+                projects: { DeployProject(guid: guid, name: DeployService.containerName($0.lastPathComponent)) }, git: nil)
+        }
+
+        var bucket: String { target.bucket(guid: guid) }
+
+        func deploy() async throws -> DeployOutcome {
+            try await service.deploy(DeployLocalInput(path: site.path), to: .s3CloudFront, progress: progress.handler)
+        }
+
+        func head(_ key: String) async throws -> AWSServiceClient.Response {
+            try await s3.transport.send(operation: "HeadObject", method: .HEAD, path: "/\(bucket)/\(key)")
+        }
+
+        func originPath(_ distribution: String) async throws -> String {
+            let response = try await cloudFront.transport.send(operation: "GetDistributionConfig", method: .GET, path: "/2020-05-31/distribution/\(distribution)/config")
+            let text = String(decoding: response.body, as: UTF8.self)
+            guard let open = text.range(of: "<OriginPath>"), let close = text.range(of: "</OriginPath>") else { return "" }
+            return String(text[open.upperBound..<close.lowerBound])
+        }
+    }
+
+    static func release(_ outcome: DeployOutcome) -> String {
+        "release-" + outcome.deployment.id.replacingOccurrences(of: "-", with: "").prefix(8)
+    }
+
+    @Test func deployRedeployRollBackAndTearDown() async throws {
+        let rig = try Rig()
+        // A bucket deployotron did not make, which teardown must leave alone.
+        let foreign = "foreign-\(UUID().uuidString.prefix(8).lowercased())"
+        try await rig.s3.createBucket(foreign)
+
+        let v1 = try await rig.deploy()
+        let v1Release = Self.release(v1)
+        #expect(v1.deployment.url?.hasPrefix("https://") == true)
+        #expect(v1.deployment.url?.hasSuffix(".cloudfront.net") == true)
+        #expect(v1.deployment.target == "s3-cloudfront")
+        #expect(v1.deployment.port == nil)
+
+        // The bucket is private, tagged and holds the release with the right headers; no .env.
+        #expect(try await rig.s3.bucketTags(rig.bucket)["deployotron:project"] == rig.guid)
+        let keys = Set(try await rig.s3.listObjects(rig.bucket).map(\.key))
+        #expect(keys == ["\(v1Release)/index.html", "\(v1Release)/about.html", "\(v1Release)/assets/app.3f9a1c2e.js"])
+        let html = try await rig.head("\(v1Release)/index.html")
+        #expect(html.header("content-type") == "text/html; charset=utf-8")
+        #expect(html.header("cache-control") == "no-cache")
+        let asset = try await rig.head("\(v1Release)/assets/app.3f9a1c2e.js")
+        #expect(asset.header("cache-control") == "public, max-age=31536000, immutable")
+        #expect(asset.header("content-type") == "application/javascript; charset=utf-8")
+
+        // The distribution serves the release, and the project's resources say so.
+        let resources = try #require(try await rig.ledger.resources(guid: rig.guid)).awsResources
+        let distribution = try #require(resources["cloudFrontId"]?.stringValue)
+        #expect(resources["s3Bucket"]?.stringValue == rig.bucket)
+        #expect(resources["cloudFrontUrl"]?.stringValue == v1.deployment.url)
+        #expect(resources["region"]?.stringValue == "us-east-1")
+        #expect(try await rig.originPath(distribution) == "/\(v1Release)")
+
+        // A second deploy uploads only what changed and copies the rest.
+        try Data("<h1>v2</h1>".utf8).write(to: rig.site.appendingPathComponent("index.html"))
+        let v2 = try await rig.deploy()
+        #expect(rig.progress.all.contains { $0.step == "upload release" && $0.message.contains("uploaded 1, copied 2") })
+        #expect(try await rig.originPath(distribution) == "/\(Self.release(v2))")
+        let copied = try await rig.head("\(Self.release(v2))/about.html")
+        #expect(copied.header("content-type") == "text/html; charset=utf-8")
+
+        // Rollback switches the origin back; nothing is uploaded.
+        let back = try await rig.service.rollback(RollbackInput(deploymentId: v1.deployment.id))
+        #expect(back.deployment.imageTag == v1.deployment.imageTag)
+        #expect(try await rig.originPath(distribution) == "/\(v1Release)")
+        #expect(try await rig.ledger.deployment(id: v2.deployment.id)?.status == .rolledBack)
+
+        // Teardown of the live deployment removes everything made for this guid, and nothing else.
+        _ = try await rig.service.remove(DeploymentReference(deploymentId: back.deployment.id))
+        #expect(try await rig.s3.bucketExists(rig.bucket) == false)
+        #expect(try await rig.cloudFront.distributions().contains { $0.id == distribution } == false)
+        #expect(try await rig.cloudFront.originAccessControls().contains { $0.name == "deployotron-\(rig.guid)" } == false)
+        #expect(try await rig.s3.bucketExists(foreign))
+    }
+
+    @Test func aBucketDeployotronDidNotMakeIsNeverUsed() async throws {
+        let rig = try Rig()
+        try await rig.s3.createBucket(rig.bucket)
+        let error = try await #require(throws: DeployError.self) { try await rig.deploy() }
+        #expect(error.message.contains("not made by deployotron"))
+        let record = try #require(try await rig.ledger.allDeployments(limit: nil).first)
+        #expect(record.status == .failed)
+        #expect(try await rig.s3.listObjects(rig.bucket).isEmpty)
+    }
+
+    @Test func missingCredentialsAreOneLineBeforeAnythingIsRecorded() async throws {
+        let folder = try TemporaryFolder("static-nocreds")
+        let ledger = try SQLiteLedger(path: folder.url.appendingPathComponent("ledger.sqlite").path)
+        let site = try folder.project("site", ["index.html": "<h1>hi</h1>"])
+        let environment = ["HOME": folder.url.path, "AWS_REGION": "us-east-1"]
+        let target = S3CloudFrontTarget(
+            clients: { (try S3Client.fromEnvironment(environment: environment), try CloudFrontClient.fromEnvironment(environment: environment)) },
+            workRoot: folder.url)
+        let service = DeployService(store: ledger, target: target, projects: { _ in DeployProject(guid: "g", name: "site") }, git: nil)
+        let error = try await #require(throws: DeployError.self) { try await service.deploy(DeployLocalInput(path: site.path), to: .s3CloudFront) }
+        #expect(error.code == .preflight)
+        #expect(!error.message.contains("\n"))
+        #expect(error.message.contains("AWS_ACCESS_KEY_ID") || error.message.lowercased().contains("credentials"))
+        #expect(try await ledger.allDeployments(limit: nil).isEmpty)
+    }
+
+    @Test func fingerprintedNamesAndContentTypes() {
+        func file(_ path: String) -> SiteFile { SiteFile(path: path, url: URL(fileURLWithPath: "/x"), size: 1) }
+        #expect(file("assets/index-B2xk9Qe1.css").isFingerprinted)
+        #expect(file("static/js/main.3f9a1c2e.js").isFingerprinted)
+        #expect(!file("assets/component.js").isFingerprinted)
+        #expect(!file("index.html").isFingerprinted)
+        #expect(!file("favicon.ico").isFingerprinted)
+        #expect(file("logo.svg").contentType == "image/svg+xml; charset=utf-8")
+        #expect(file("font.woff2").contentType == "font/woff2")
+        #expect(file("data.unknownext").contentType == "application/octet-stream")
+    }
+}
