@@ -32,6 +32,7 @@ let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
 let mustache: Target.Dependency = .product(name: "Mustache", package: "swift-mustache")
 let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
 let lifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let xml: Target.Dependency = .product(name: "SWXMLHash", package: "SWXMLHash")
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 
 let modules: [Module] = [
@@ -46,11 +47,11 @@ let modules: [Module] = [
     // The only module that talks to Claude: conversation loop, compaction, log diagnosis, tools and permissions, skills, prompts, transcripts.
     Module(name: "Agent", dependencies: ["Claude", "JSON", "Locations", "LogTriage"], external: [mustache, yams], testDependencies: ["TestSupport", "Claude", "JSON", "Locations", "LogTriage"]),
     // SigV4, credentials, small AWS service clients.
-    Module(name: "AWS", dependencies: ["JSON"], external: [ahc, crypto, nioCore, nioHTTP1, logging], testDependencies: ["TestSupport", "JSON"], testExternal: [hummingbird, httpTypes, ahc, nioCore, logging]),
+    Module(name: "AWS", dependencies: ["JSON"], external: [ahc, crypto, nioCore, nioHTTP1, logging, xml], testDependencies: ["TestSupport", "JSON"], testExternal: [hummingbird, httpTypes, ahc, nioCore, logging]),
     // Projects, resources, events, deployments, port allocations: SQLite or DynamoDB.
     Module(name: "Ledger", dependencies: ["JSON", "AWS", "Locations"], external: [grdb, ahc, logging], testDependencies: ["TestSupport", "AWS", "JSON"], testExternal: [grdb]),
     // Detection, generators, ports, docker runner, deploy targets, history, rollback.
-    Module(name: "Deploy", dependencies: ["Ledger", "AWS", "Locations"], external: [mustache, logging], testDependencies: ["TestSupport", "Ledger", "JSON"], testExternal: [yams], exclude: ["Templates"]),
+    Module(name: "Deploy", dependencies: ["Ledger", "AWS", "Locations"], external: [mustache, logging, crypto], testDependencies: ["TestSupport", "Ledger", "JSON", "AWS"], testExternal: [yams, nioHTTP1], exclude: ["Templates"]),
     // The HTTP server behind `deployotron serve`.
     Module(name: "Notify", dependencies: ["Ledger", "JSON"], external: [hummingbird, httpTypes, nioCore, lifecycle, logging], testDependencies: ["TestSupport", "Ledger", "JSON"], testExternal: [ahc, nioCore, nioHTTP1, lifecycle, logging]),
     // deployotron's services as Claude tools.
@@ -129,6 +130,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", "5.0.0"..<"7.0.0"),
+        .package(url: "https://github.com/drmohundro/SWXMLHash", from: "8.0.0"),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]
