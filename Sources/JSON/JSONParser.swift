@@ -73,14 +73,21 @@ public struct JSONParser {
         while true {
             skipWhitespace()
             guard peek(UInt8(ascii: "\"")) else { throw failure("expected a quoted member name") }
+            let nameOffset = index
             let key = try string()
             skipWhitespace()
             guard peek(UInt8(ascii: ":")) else { throw failure("expected ':' after a member name") }
             index += 1
             skipWhitespace()
             // A repeated name keeps its first value, as `JSONDecoder` does (one hash lookup when
-            // names are distinct, the common case).
+            // names are distinct, the common case). A name that only equals an earlier one
+            // canonically is another name, which the dictionary cannot hold beside it: refused.
             if let first = members.updateValue(try value(depth: depth), forKey: key) {
+                let stored = members.index(forKey: key)!
+                guard members[stored].key.utf8.elementsEqual(key.utf8) else {
+                    let conflict = JSONNameConflict(existing: members[stored].key, incoming: key)
+                    throw Failure(offset: nameOffset, reason: conflict.description)
+                }
                 members[key] = first
             }
             skipWhitespace()
@@ -214,21 +221,32 @@ public struct JSONParser {
 
     // MARK: - Numbers and literals
 
+    /// A number as a double, refusing what a double would change: an integer beyond those it
+    /// holds exactly, a value that rounds to zero or to infinity. An integer `-0` is 0 (integers
+    /// have no negative zero); `-0.0` keeps its sign.
     private mutating func number() throws(Failure) -> Double {
         let start = index
+        var isInteger = true
+        var hasNonzeroDigit = false
         if peek(UInt8(ascii: "-")) { index += 1 }
         guard index < bytes.count, isDigit(bytes[index]) else { throw failure("a number needs digits") }
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
         } else {
+            hasNonzeroDigit = true
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
         if peek(UInt8(ascii: ".")) {
+            isInteger = false
             index += 1
             guard index < bytes.count, isDigit(bytes[index]) else { throw failure("a number needs digits after '.'") }
-            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            while index < bytes.count, isDigit(bytes[index]) {
+                if bytes[index] != UInt8(ascii: "0") { hasNonzeroDigit = true }
+                index += 1
+            }
         }
         if peek(UInt8(ascii: "e")) || peek(UInt8(ascii: "E")) {
+            isInteger = false
             index += 1
             if peek(UInt8(ascii: "+")) || peek(UInt8(ascii: "-")) { index += 1 }
             guard index < bytes.count, isDigit(bytes[index]) else { throw failure("a number needs digits in its exponent") }
@@ -236,7 +254,20 @@ public struct JSONParser {
         }
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         guard let value = Double(text), value.isFinite else {
-            throw Failure(offset: start, reason: "the number \(text.prefix(32)) does not fit a double")
+            throw Failure(offset: start, reason: "the number \(text.prefix(32)) does not fit a double; send it as a string")
+        }
+        if isInteger {
+            if value == 0 { return 0 }
+            // Below 2^53 every integer is exact; above, only those the double's bits hold (checked
+            // up to 2^64; larger ones are refused).
+            if value.magnitude >= 9_007_199_254_740_992 {
+                let digits = value < 0 ? text.dropFirst() : text[...]
+                guard let magnitude = UInt64(digits), UInt64(exactly: value.magnitude) == magnitude else {
+                    throw Failure(offset: start, reason: "the integer \(text.prefix(32)) cannot be kept exactly (a double holds every integer up to 2^53 only); send it as a string")
+                }
+            }
+        } else if value == 0, hasNonzeroDigit {
+            throw Failure(offset: start, reason: "the number \(text.prefix(32)) is too small for a double and would become 0; send it as a string")
         }
         return value
     }

@@ -18,13 +18,7 @@ extension JSONValue {
         case .bool(let value):
             bytes.append(contentsOf: (value ? "true" : "false").utf8)
         case .number(let value):
-            if let int = intValue {
-                bytes.append(contentsOf: String(int).utf8)
-            } else if value.isFinite {
-                bytes.append(contentsOf: "\(value)".utf8)
-            } else {
-                bytes.append(contentsOf: "null".utf8)
-            }
+            bytes.append(contentsOf: (Self.numberText(value) ?? "null").utf8)
         case .string(let value):
             Self.writeString(value, into: &bytes)
         case .array(let values):
@@ -49,6 +43,18 @@ extension JSONValue {
             }
             bytes.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// A double as JSON text that reads back as the same double: whole numbers without a fraction
+    /// (`42`, `9007199254740994`), negative zero as `-0.0`, others in Swift's shortest exact form.
+    /// Nil for infinities and NaN, which JSON cannot say.
+    public static func numberText(_ value: Double) -> String? {
+        guard value.isFinite else { return nil }
+        if value == 0 { return value.sign == .minus ? "-0.0" : "0" }
+        if value.rounded() == value, let magnitude = UInt64(exactly: value.magnitude) {
+            return value < 0 ? "-\(magnitude)" : String(magnitude)
+        }
+        return "\(value)"
     }
 
     private static func writeMember(_ key: String, _ value: JSONValue, into bytes: inout [UInt8], sortedKeys: Bool) {

@@ -4,7 +4,17 @@ import Foundation
 ///
 /// Tool inputs, reported AWS resources and DynamoDB maps are all schemaless JSON;
 /// this one type carries them between modules without `Any`.
-public enum JSONValue: Sendable, Hashable {
+///
+/// Strings and member names compare as bytes (see `JSONValue+Equality.swift`): Swift's own `String`
+/// equality is canonical equivalence, under which `"\u{E9}"` and `"e\u{301}"` are one string, while
+/// SQLite, DynamoDB and every other JSON reader tell them apart. An object still cannot hold two
+/// names that differ only in normalisation (a `[String: JSONValue]` folds them), so the parser and
+/// `merging(_:)` refuse such a pair rather than drop one.
+///
+/// Numbers are binary64 doubles. The parser refuses what a double cannot hold as written (an integer
+/// beyond what it keeps exactly, a value that would round to zero or infinity), so a number is
+/// never changed silently on its way through.
+public enum JSONValue: Sendable {
     case null
     case bool(Bool)
     case number(Double)
@@ -33,8 +43,8 @@ extension JSONValue {
 
     /// The number as an integer, when it is one exactly.
     public var intValue: Int? {
-        guard case .number(let value) = self, value.rounded() == value, abs(value) < 9.0e15 else { return nil }
-        return Int(value)
+        guard case .number(let value) = self, value.rounded() == value else { return nil }
+        return Int(exactly: value)
     }
 
     public var arrayValue: [JSONValue]? {
@@ -49,9 +59,12 @@ extension JSONValue {
 
     public var isNull: Bool { self == .null }
 
-    /// The member `key` of an object; nil for anything else.
+    /// The member named `key`, byte for byte, of an object; nil for anything else.
     public subscript(key: String) -> JSONValue? {
-        objectValue?[key]
+        guard case .object(let members) = self, let index = members.index(forKey: key),
+            members[index].key.utf8.elementsEqual(key.utf8)
+        else { return nil }
+        return members[index].value
     }
 
     /// The JSON type's name, as JSON Schema spells it ("integer" for whole numbers).
@@ -111,7 +124,7 @@ extension JSONValue: Codable {
         case .null: try container.encodeNil()
         case .bool(let value): try container.encode(value)
         case .number(let value):
-            if let int = intValue { try container.encode(int) } else { try container.encode(value) }
+            if let int = intValue, value != 0 || value.sign == .plus { try container.encode(int) } else { try container.encode(value) }
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
         case .object(let value): try container.encode(value)
