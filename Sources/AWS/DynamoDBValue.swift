@@ -39,22 +39,30 @@ extension DynamoDBValue {
     public var json: JSONValue {
         switch self {
         case .string(let value): .string(value)
-        case .number(let text): Double(text).map(JSONValue.number) ?? .string(text)
+        case .number(let text): Self.exactJSON(text)
         case .binary(let bytes): .string(Data(bytes).base64EncodedString())
         case .bool(let value): .bool(value)
         case .null: .null
         case .list(let values): .array(values.map(\.json))
         case .map(let members): .object(members.mapValues(\.json))
         case .stringSet(let values): .array(values.map(JSONValue.string))
-        case .numberSet(let values): .array(values.map { Double($0).map(JSONValue.number) ?? .string($0) })
+        case .numberSet(let values): .array(values.map(Self.exactJSON))
         case .binarySet(let values): .array(values.map { .string(Data($0).base64EncodedString()) })
         }
     }
 
-    /// Whole numbers without a fraction (`42`, not `42.0`); others in Swift's shortest exact form.
+    /// Whole numbers without a fraction (`42`, not `42.0`, and every digit of `9007199254740994`);
+    /// others in Swift's shortest form, which reads back as the same double.
     static func numberText(_ value: Double) -> String {
-        if value.rounded() == value, abs(value) < 9.0e15 { return String(Int64(value)) }
-        return String(value)
+        JSONValue.numberText(value) ?? String(value)
+    }
+
+    /// An `N` as a JSON number when a double holds it exactly; else its text as a string, so that
+    /// a number another writer stored with more digits than a double keeps (`N` holds 38) arrives
+    /// whole rather than rounded.
+    static func exactJSON(_ text: String) -> JSONValue {
+        if let value = try? JSONValue(parsing: text), case .number = value { return value }
+        return .string(text)
     }
 
     public var stringValue: String? {

@@ -20,6 +20,9 @@ extension DynamoDBLedger {
         if let data, nesting(data) > maxNesting {
             throw LedgerError(.invalidInput, "the data of this event nests deeper than DynamoDB's \(maxNesting) levels; flatten it")
         }
+        if let data, let number = numberNotKept(in: data) {
+            throw LedgerError(.invalidInput, "the data of this event holds the number \(JSONValue.numberText(number) ?? "\(number)"), which DynamoDB cannot keep as sent (it has no negative zero, and holds magnitudes from 1e-130 to below 1e126 only); send it as a string, or use the SQLite store")
+        }
         // Attribute names and values, as DynamoDB counts an item's size (numbers at their largest).
         let size = "guid".utf8.count + event.guid.utf8.count + "sequence".utf8.count + 21
             + "type".utf8.count + event.kind.rawValue.utf8.count + "receivedAt".utf8.count + 24
@@ -42,6 +45,19 @@ extension DynamoDBLedger {
         }
     }
 
+    /// The first number DynamoDB would change or refuse: negative zero (it keeps `0`), or one
+    /// outside the magnitudes an `N` holds.
+    static func numberNotKept(in value: JSONValue) -> Double? {
+        switch value {
+        case .number(let number):
+            if number == 0 { return number.sign == .minus ? number : nil }
+            return number.magnitude < 1e-130 || number.magnitude >= 1e126 ? number : nil
+        case .array(let values): return values.lazy.compactMap(numberNotKept).first
+        case .object(let members): return members.values.lazy.compactMap(numberNotKept).first
+        default: return nil
+        }
+    }
+
     static func nesting(_ value: JSONValue) -> Int {
         switch value {
         case .array(let values): 1 + (values.map(nesting).max() ?? 0)
@@ -54,16 +70,18 @@ extension DynamoDBLedger {
     /// writes them 25 to a call, and one merge applies all its resource reports (a later report's
     /// keys win). Projects go in parallel; a failure fails the events of that project only.
     static func recordBatch(_ batch: [PendingEvent], tables: Tables, client: DynamoDBClient) async -> [Result<StoredEvent, any Error>] {
-        var positions: [String: [Int]] = [:]
-        var order: [String] = []
+        var positions: [ByteKey: [Int]] = [:]
+        var order: [ByteKey] = []
         for (index, pending) in batch.enumerated() {
-            if positions[pending.event.guid] == nil { order.append(pending.event.guid) }
-            positions[pending.event.guid, default: []].append(index)
+            let key = ByteKey(pending.event.guid)
+            if positions[key] == nil { order.append(key) }
+            positions[key, default: []].append(index)
         }
         var results = [Result<StoredEvent, any Error>](repeating: .failure(LedgerError(.storage, "the batch lost a write result")), count: batch.count)
         await withTaskGroup(of: [(Int, Result<StoredEvent, any Error>)].self) { group in
-            for guid in order {
-                let indices = positions[guid] ?? []
+            for key in order {
+                let guid = key.text
+                let indices = positions[key] ?? []
                 let events = indices.map { batch[$0] }
                 group.addTask {
                     do {
@@ -115,8 +133,11 @@ extension DynamoDBLedger {
         })
         let reports = pending.filter { $0.event.kind == .resources && $0.event.data != nil }
         if let latest = reports.last {
-            let merged = reports.reduce(into: [String: JSONValue]()) { merged, report in
-                merged.merge(report.event.data ?? [:]) { _, new in new }
+            var merged: [String: JSONValue] = [:]
+            do {
+                for report in reports { merged = try merged.mergingExactly(report.event.data ?? [:]) }
+            } catch {
+                throw LedgerError(.invalidInput, "cannot merge the reports of \(guid): \(error)")
             }
             try await mergeResources(
                 guid: guid, userId: project?["userId"]?.stringValue ?? ProjectRecord.unknownUser,

@@ -23,7 +23,7 @@ final class WriterMemory: Sendable {
 
     struct State: Sendable {
         var dataVersion: Int64 = -1
-        var projects: [String: Project] = [:]
+        var projects: [ByteKey: Project] = [:]
     }
 
     /// Past this many projects the memory starts again: a long-running server stays small.
@@ -32,7 +32,7 @@ final class WriterMemory: Sendable {
     private let state = Mutex(State())
 
     /// What the memory holds if the file has not changed under it since, else nothing.
-    func recall(dataVersion: Int64) -> [String: Project] {
+    func recall(dataVersion: Int64) -> [ByteKey: Project] {
         state.withLock { state in
             guard state.dataVersion == dataVersion, state.projects.count <= Self.capacity else {
                 state = State(dataVersion: dataVersion)
@@ -42,7 +42,7 @@ final class WriterMemory: Sendable {
         }
     }
 
-    func remember(_ projects: [String: Project], dataVersion: Int64) {
+    func remember(_ projects: [ByteKey: Project], dataVersion: Int64) {
         state.withLock { $0 = State(dataVersion: dataVersion, projects: projects) }
     }
 
@@ -83,7 +83,7 @@ extension SQLiteLedger {
         try db.inTransaction(.immediate) {
             let dataVersion = try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0
             var projects = memory.recall(dataVersion: dataVersion)
-            var touched: [String] = []
+            var touched: [ByteKey] = []
             results = try apply(batch, db: db, isolated: isolated, projects: &projects, touched: &touched)
             try flush(touched, projects: &projects, db: db)
             // Remembered before COMMIT, on the writer's queue: no other write can come between.
@@ -96,7 +96,7 @@ extension SQLiteLedger {
 
     private static func apply(
         _ batch: [PendingEvent], db: Database, isolated: Bool,
-        projects: inout [String: WriterMemory.Project], touched: inout [String]
+        projects: inout [ByteKey: WriterMemory.Project], touched: inout [ByteKey]
     ) throws -> [Result<StoredEvent, any Error>] {
         var results: [Result<StoredEvent, any Error>] = []
         results.reserveCapacity(batch.count)
@@ -125,13 +125,14 @@ extension SQLiteLedger {
     /// The project's sequence number and resources are written once per batch, by `flush`.
     private static func append(
         _ pending: PendingEvent, db: Database,
-        projects: inout [String: WriterMemory.Project], touched: inout [String]
+        projects: inout [ByteKey: WriterMemory.Project], touched: inout [ByteKey]
     ) throws -> StoredEvent {
         let event = pending.event
-        var project = try projects[event.guid] ?? load(guid: event.guid, at: pending.date, db: db)
+        let key = ByteKey(event.guid)
+        var project = try projects[key] ?? load(guid: event.guid, at: pending.date, db: db)
         if !project.inBatch {
             project.inBatch = true
-            touched.append(event.guid)
+            touched.append(key)
         }
         project.lastSequence += 1
         try db.cachedStatement(sql: """
@@ -142,11 +143,16 @@ extension SQLiteLedger {
             ])
         if event.kind == .resources, let data = event.data {
             // A later report adds and replaces keys; it never erases what an earlier one named.
-            project.resources = (project.resources ?? [:]).merging(data) { _, new in new }
+            // A name that matches a stored one only canonically is refused, not folded into it.
+            do {
+                project.resources = try (project.resources ?? [:]).mergingExactly(data)
+            } catch {
+                throw LedgerError(.invalidInput, "cannot merge the report into the resources of \(event.guid): \(error)")
+            }
             project.resourcesUpdatedAt = pending.date
             project.resourcesChanged = true
         }
-        projects[event.guid] = project
+        projects[key] = project
         return StoredEvent(sequence: project.lastSequence, guid: event.guid, kind: event.kind, message: event.message, data: event.data, receivedAt: pending.date)
     }
 
@@ -168,9 +174,10 @@ extension SQLiteLedger {
 
     /// Writes what the batch changed: each touched project's last sequence number, and its
     /// resources when a report changed them.
-    private static func flush(_ touched: [String], projects: inout [String: WriterMemory.Project], db: Database) throws {
-        for guid in touched {
-            guard var project = projects[guid] else { continue }
+    private static func flush(_ touched: [ByteKey], projects: inout [ByteKey: WriterMemory.Project], db: Database) throws {
+        for key in touched {
+            guard var project = projects[key] else { continue }
+            let guid = key.text
             try db.cachedStatement(sql: "UPDATE project SET lastSequence = ? WHERE guid = ?")
                 .execute(arguments: [project.lastSequence, guid])
             if project.resourcesChanged, let resources = project.resources, let date = project.resourcesUpdatedAt {
@@ -182,7 +189,7 @@ extension SQLiteLedger {
             }
             project.inBatch = false
             project.resourcesChanged = false
-            projects[guid] = project
+            projects[key] = project
         }
     }
 }
