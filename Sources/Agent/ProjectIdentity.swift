@@ -12,7 +12,8 @@ import Darwin
 /// A project's guid, kept in `<project>/.deployotron/project.json` so it survives sessions: resources
 /// are named with it, build agents report under it with notify.sh, and the ledger files them by it.
 public struct ProjectIdentity: Sendable, Equatable {
-    /// Lowercase UUID for guids deployotron makes; any 1 to 256 letters, digits, `.`, `_` or `-` a user wrote.
+    /// Lowercase UUID for guids deployotron makes; any 1 to 128 ASCII letters, digits, `.`, `_` or `-`
+    /// a user wrote (the rule `deployotron serve` applies to what build agents report, `ProjectGuid`).
     public var guid: String
     /// Whether this call wrote the guid (the REPL registers a new project in the ledger).
     public var isNew: Bool
@@ -73,10 +74,22 @@ public struct ProjectIdentity: Sendable, Equatable {
         return ProjectIdentity(guid: guid, isNew: true)
     }
 
-    /// Whether `guid` is safe in resource names, file names and shell commands.
+    /// The longest guid, in bytes: the notify server refuses longer ones.
+    public static let maxGuidLength = 128
+
+    /// Whether `guid` is safe in resource names, file names, URL paths and shell commands, and is
+    /// one the notify server accepts: compared byte by byte, never percent-encoded.
     public static func isValid(_ guid: String) -> Bool {
-        (1...256).contains(guid.utf8.count)
-            && guid.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "." || $0 == "_" || $0 == "-") }
+        (1...maxGuidLength).contains(guid.utf8.count)
+            && guid.utf8.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                    UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
+                    true
+                default:
+                    false
+                }
+            }
     }
 
     private static func parse(_ data: Data, url: URL) throws -> [String: JSONValue] {
@@ -89,7 +102,7 @@ public struct ProjectIdentity: Sendable, Equatable {
     private static func guid(in object: [String: JSONValue], url: URL) throws -> String? {
         guard let value = object["guid"], !value.isNull else { return nil }
         guard let guid = value.stringValue, isValid(guid) else {
-            throw AgentError(.settings, "the guid in \(url.path) must be 1 to 256 letters, digits, '.', '_' or '-'; fix it or remove it to get a new one")
+            throw AgentError(.settings, "the guid in \(url.path) must be 1 to \(maxGuidLength) ASCII letters, digits, '.', '_' or '-'; fix it or remove it to get a new one")
         }
         return guid
     }

@@ -66,22 +66,40 @@ struct NotifyController: Sendable {
 
     // MARK: - Reading
 
+    /// A path parameter, percent-decoded: `/api/projects/my%2Dapp/...` names `my-app`.
+    static func pathParameter(_ name: String, context: BasicRequestContext) throws -> String {
+        let raw = try context.parameters.require(name)
+        guard let decoded = raw.removingPercentEncoding else {
+            throw NotifyError(.badRequest, "the \(name) in the path is not valid percent-encoded UTF-8")
+        }
+        return decoded
+    }
+
+    /// The guid of the path, which must be one `/notify` could have accepted.
+    static func guidParameter(context: BasicRequestContext) throws -> String {
+        let guid = try pathParameter("guid", context: context)
+        guard ProjectGuid.isValid(guid) else {
+            throw NotifyError(.badRequest, "a project's guid is \(ProjectGuid.rule); the path names none")
+        }
+        return guid
+    }
+
     func resources(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let guid = try context.parameters.require("guid")
+        let guid = try Self.guidParameter(context: context)
         guard let record = try await store.resources(guid: guid) else {
-            throw NotifyError(.notFound, "no resources recorded for project \(guid.prefix(Int(NotifyEventParser.maxGuidLength)))")
+            throw NotifyError(.notFound, "no resources recorded for project \(guid)")
         }
         return Response.json(["resources": record.jsonValue])
     }
 
     func deployments(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let userId = try context.parameters.require("userId")
+        let userId = try Self.pathParameter("userId", context: context)
         let records = try await store.resources(userId: userId)
         return Response.json(["projects": .array(records.map(\.jsonValue))])
     }
 
     func events(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let guid = try context.parameters.require("guid")
+        let guid = try Self.guidParameter(context: context)
         let query = request.uri.queryParameters
         var after: Int64?
         if let text = query["after"] {

@@ -6,8 +6,8 @@ import NIOCore
 
 /// Reads one `POST /notify` body into a `NotifyEvent`, or says exactly what is wrong with it.
 public enum NotifyEventParser {
-    /// Guids longer than this are refused: no agent needs one, and they would bloat every index.
-    public static let maxGuidLength = 256
+    /// Guids longer than this many bytes are refused: no agent needs one, and they would bloat every index.
+    public static let maxGuidLength = ProjectGuid.maxLength
     /// No report needs deeper nesting; the limit keeps a hostile body from costing much.
     public static let maxDepth = 64
 
@@ -33,8 +33,9 @@ public enum NotifyEventParser {
         guard let guid = guidValue.stringValue else {
             throw NotifyError(.badRequest, "\"guid\" must be a string, not \(guidValue.typeName)")
         }
-        guard !guid.isEmpty, guid.count <= maxGuidLength else {
-            throw NotifyError(.badRequest, "\"guid\" must be 1 to \(maxGuidLength) characters long")
+        guard ProjectGuid.isValid(guid) else {
+            // Bytes, not characters: "e" and 5000 combining accents is one character.
+            throw NotifyError(.badRequest, "\"guid\" must be \(ProjectGuid.rule) (got \(guid.utf8.count) bytes); deployotron's own guids are lowercase UUIDs")
         }
         guard let typeValue = object["type"] else {
             throw NotifyError(.badRequest, "missing \"type\": one of \(kindList)")
@@ -55,6 +56,11 @@ public enum NotifyEventParser {
             if data.keys.contains("") {
                 throw NotifyError(.badRequest, "every key of \"data\" names a resource and must not be empty, e.g. {\"s3Bucket\": \"...\"}")
             }
+            if let name = data.keys.first(where: { !isNFC($0) }) {
+                // A report merges into earlier ones by name, compared as bytes: two spellings of one
+                // name would make two resources that look alike.
+                throw NotifyError(.badRequest, "the resource name \(JSONValue.string(String(name.prefix(64))).encodedString()) is not in Unicode NFC; send names precomposed (NFC)")
+            }
             return NotifyEvent(guid: guid, kind: kind, data: data)
         }
         switch object["message"] {
@@ -65,6 +71,11 @@ public enum NotifyEventParser {
         case let other?:
             throw NotifyError(.badRequest, "\"message\" must be a string, not \(other.typeName)")
         }
+    }
+
+    /// Whether a name is in Unicode Normalization Form C; ASCII always is.
+    static func isNFC(_ name: String) -> Bool {
+        name.utf8.allSatisfy { $0 < 0x80 } || name.precomposedStringWithCanonicalMapping.utf8.elementsEqual(name.utf8)
     }
 
     static let kindList = EventKind.allCases.map(\.rawValue).joined(separator: ", ")

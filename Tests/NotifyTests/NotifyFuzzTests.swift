@@ -21,8 +21,14 @@ struct SplitMix64: RandomNumberGenerator {
         #"{"guid":"fuzz","type":"status","message":"building"}"#,
         #"{"guid":"fuzz","type":"resources","data":{"s3Bucket":"b","nested":{"a":[1,2.5,true,null]}}}"#,
         #"{"guid":"fuzz","type":"ack","message":"\u00e9\n\t\"q\""}"#,
+        "{\"guid\":\"caf\u{E9}\",\"type\":\"resources\",\"data\":{\"caf\u{E9}\":1,\"n\":{\"\u{E9}\":9007199254740993}}}",
+        #"{"guid":"Az09._-","type":"resources","data":{"id":9000000000000001,"z":-0.0,"t":5e-324,"k":"v"}}"#,
     ]
-    static let fragments = ["{", "}", "[", "]", "\"", "\\", ":", ",", "null", "true", "1e999", "-0", "\u{0}", "\u{1F600}", "\\u", "\\ud800", "guid", "type", "data", "resources", "9999999999999999999999", "\u{FFFF}"]
+    static let fragments = [
+        "{", "}", "[", "]", "\"", "\\", ":", ",", "null", "true", "1e999", "-0", "\u{0}", "\u{1F600}", "\\u", "\\ud800", "guid", "type", "data", "resources", "9999999999999999999999", "\u{FFFF}",
+        // Unicode-equivalent spellings, big and tiny numbers, what a path would percent-encode.
+        "\u{E9}", "e\u{301}", "\u{301}", "\u{212A}", "\\u00e9", "e\\u0301", "12345678901234567890", "9007199254740993", "-0.0", "1e-400", "0.1", "%2F", "%C3%A9", "%", "/", "?", "#", " ",
+    ]
 
     static func mutate(_ seed: String, _ random: inout SplitMix64) -> String {
         var bytes = Array(seed.utf8)
@@ -55,6 +61,8 @@ struct SplitMix64: RandomNumberGenerator {
             }
             accepted += 1
             #expect(mine == (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))), "\(text.debugDescription)")
+            // What is accepted is written back to text that reads as the same value, bytes and digits.
+            #expect((try? JSONValue(parsing: mine.encodedString())) == mine, "\(text.debugDescription)")
         }
         #expect(accepted > 0)
     }
@@ -93,6 +101,54 @@ struct SplitMix64: RandomNumberGenerator {
             #expect(failures.isEmpty, "\(failures.prefix(5))")
             #expect(try await server.request("/healthz").status == 200)
             #expect(try await server.post(Self.seeds[0]).status == 200)
+        }
+    }
+
+    /// Every body `/notify` accepts names a project that every route can read back, by its guid as
+    /// it is and fully percent-encoded; a path of random percent-encoded bytes is never a 5xx.
+    @Test func everyAcceptedGuidIsAddressableThroughEveryRoute() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try SQLiteLedger(path: dir.path("l.sqlite"))
+        try await LiveServer.with(store: store) { server in
+            var random = SplitMix64(state: 15)
+            var failures: [String] = []
+            var accepted = 0
+            for _ in 0..<600 {
+                let body = Self.mutate(Self.seeds.randomElement(using: &random)!, &random)
+                let reply = try await server.post(body)
+                guard reply.status == 200 else {
+                    if reply.status >= 500 { failures.append("\(reply.status) for \(body.debugDescription)") }
+                    continue
+                }
+                accepted += 1
+                guard let guid = reply.json?["guid"] as? String else {
+                    failures.append("no guid in \(reply.body)")
+                    continue
+                }
+                let encoded = guid.utf8.map { String(format: "%%%02X", $0) }.joined()
+                for path in [guid, encoded] {
+                    let events = try await server.request("/api/projects/\(path)/events")
+                    if events.status != 200 || !events.body.contains("\"sequence\":") {
+                        failures.append("events of \(guid.debugDescription) by \(path): \(events.status) \(events.body.prefix(200))")
+                    }
+                    let isResources = ((try? JSONValue(parsing: body))?["type"]?.stringValue) == "resources"
+                    if isResources, try await server.request("/api/projects/\(path)/resources").status != 200 {
+                        failures.append("resources of \(guid.debugDescription) by \(path)")
+                    }
+                }
+            }
+            for _ in 0..<200 {
+                let bytes = (0..<Int.random(in: 1...12, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+                let path = bytes.map { String(format: "%%%02X", $0) }.joined()
+                for route in ["resources", "events"] {
+                    let reply = try await server.request("/api/projects/\(path)/\(route)")
+                    if reply.status >= 500 { failures.append("\(reply.status) for /api/projects/\(path)/\(route)") }
+                }
+                let user = try await server.request("/api/users/\(path)/deployments")
+                if user.status >= 500 { failures.append("\(user.status) for /api/users/\(path)/deployments") }
+            }
+            #expect(accepted > 0)
+            #expect(failures.isEmpty, "\(failures.prefix(5))")
         }
     }
 }
