@@ -16,31 +16,12 @@ public struct ECSClient: Sendable {
         ECSClient(transport: try AWSServiceClient.fromEnvironment(.ecs, displayName: "ECS", region: region, environment: environment, httpClient: httpClient))
     }
 
-    public struct Service: Sendable, Equatable {
-        public var name: String
-        public var status: String
-        public var taskDefinition: String?
-        public var desiredCount: Int
-        public var runningCount: Int
-        /// Rollouts still under way (more than one means a deployment is in progress).
-        public var deploymentCount: Int
-
-        init(_ json: JSONValue) {
-            name = json["serviceName"]?.stringValue ?? ""
-            status = json["status"]?.stringValue ?? ""
-            taskDefinition = json["taskDefinition"]?.stringValue
-            desiredCount = json["desiredCount"]?.intValue ?? 0
-            runningCount = json["runningCount"]?.intValue ?? 0
-            deploymentCount = json["deployments"]?.arrayValue?.count ?? 0
-        }
-    }
-
     public func describeServices(cluster: String, services: [String]) async throws -> [Service] {
         let answer = try await client.call("DescribeServices", ["cluster": .string(cluster), "services": .array(services.map(JSONValue.string))])
         if let failure = answer["failures"]?.arrayValue?.first {
             throw AWSError(.service, "\(failure["arn"]?.stringValue ?? "service"): \(failure["reason"]?.stringValue ?? "not found"); check the cluster and service names", operation: "ECS DescribeServices")
         }
-        return (answer["services"]?.arrayValue ?? []).map(Service.init)
+        return (answer["services"]?.arrayValue ?? []).map { Service($0) }
     }
 
     /// Starts a rollout: to `taskDefinition` when given, else of the current one with fresh tasks.
@@ -49,6 +30,7 @@ public struct ECSClient: Sendable {
         var input: [String: JSONValue] = ["cluster": .string(cluster), "service": .string(service), "forceNewDeployment": .bool(forceNewDeployment)]
         if let taskDefinition { input["taskDefinition"] = .string(taskDefinition) }
         if let desiredCount { input["desiredCount"] = .number(Double(desiredCount)) }
+        input["deploymentConfiguration"] = Self.rollingWithCircuitBreaker
         let answer = try await client.call("UpdateService", .object(input))
         return Service(answer["service"] ?? [:])
     }

@@ -156,8 +156,8 @@ public enum FileTools {
         name: "write_file",
         description: """
             Create or replace a file of the project with the given content (the whole file). Missing folders are \
-            created. Paths are relative to the project root; files outside the project cannot be written. \
-            The user is asked before the file is written.
+            created. Paths are relative to the project root; files outside the project, and anything inside \
+            .git/ or .deployotron/, cannot be written. The user is asked before the file is written.
             """,
         risk: .changes,
         input: WriteFileInput.self,
@@ -165,6 +165,9 @@ public enum FileTools {
         run: { input, context in
             let target = try ProjectPath(input.path, in: context.projectRoot)
             guard target.relative != "." else { return .error("the project root itself cannot be written") }
+            if let folder = target.protectedFolder {
+                return .error("'\(target.relative)' is inside \(folder)/, which tools cannot write (deployotron's settings and git's hooks and config would let a file change what runs next); ask the user to make that change")
+            }
             var isDirectory: ObjCBool = false
             let existed = FileManager.default.fileExists(atPath: target.url.path, isDirectory: &isDirectory)
             if existed, isDirectory.boolValue { return .error("'\(target.relative)' is a folder") }

@@ -65,6 +65,17 @@ public struct ProjectPath: Sendable, Equatable {
         url = URL(fileURLWithPath: full)
     }
 
+    /// Folders tools never write into, wherever they are in the tree: deployotron's own state (a
+    /// tool could otherwise change what the user allowed or which prompts run) and a repository's
+    /// metadata (hooks and config run code on the user's next git command).
+    public static let protectedFolders: Set<String> = [".deployotron", ".git"]
+
+    /// The protected folder this path is in or is, after symbolic links were resolved; nil when none.
+    /// Compared without case, for file systems that ignore it.
+    public var protectedFolder: String? {
+        relative.split(separator: "/").lazy.map { $0.lowercased() }.first { Self.protectedFolders.contains($0) }
+    }
+
     /// The canonical path with every symbolic link resolved; nil when it does not exist.
     static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }

@@ -3,10 +3,12 @@ import JSON
 
 /// A project's own settings, in `<project>/.deployotron/settings.json`.
 ///
-/// For now it holds the tools the user answered "always" to. Keys deployotron does not know are
-/// kept as they are when the file is written back.
+/// Earlier versions kept the tools answered "always" here, where a tool or a cloned repository
+/// could write them. They are now only a request: `PermissionPolicy` asks about each such tool and
+/// remembers the user's "always" in `ToolGrants`. deployotron no longer writes this file's
+/// `allowedTools`. Keys deployotron does not know are kept as they are when the file is written back.
 public struct ProjectSettings: Sendable, Equatable {
-    /// The tools that change something but run without asking in this project.
+    /// The tools the file asks to run without asking (not granted until the user confirms each).
     public var alwaysAllowedTools: [String]
     /// The whole file, to keep what other versions wrote.
     var raw: [String: JSONValue]
@@ -46,11 +48,4 @@ public struct ProjectSettings: Sendable, Equatable {
         }
     }
 
-    /// Adds `tool` to the always-allowed tools of the project's file.
-    public static func allowAlways(_ tool: String, projectRoot: URL) throws {
-        var settings = try load(projectRoot: projectRoot)
-        guard !settings.alwaysAllowedTools.contains(tool) else { return }
-        settings.alwaysAllowedTools.append(tool)
-        try settings.save(projectRoot: projectRoot)
-    }
 }

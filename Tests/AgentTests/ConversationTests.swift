@@ -154,7 +154,7 @@ import Testing
         client = ScriptedMessages([ScriptedMessages.tools([ToolUse(id: "p", name: "poke", input: [:])]), ScriptedMessages.text("ok")])
         _ = try await conversation(client, tools: [writer], permissions: .interactive(asker: always, projectRoot: project.url)).send("go", onEvent: { _ in })
         #expect(Self.results(client.requests[1].messages.last).map(\.isError) == [false])
-        #expect(try ProjectSettings.load(projectRoot: project.url).alwaysAllowedTools == ["poke"])
+        #expect(ToolGrants().allowed(projectRoot: project.url) == ["poke"])
 
         // Remembered: a later session in the project does not ask.
         let never = Asker(answer: .no)

@@ -40,8 +40,7 @@ import Testing
         let (harness, written) = try await run(answer: "always")
         defer { harness.folder.remove() }
         #expect(written)
-        let settings = try ProjectSettings.load(projectRoot: harness.folder.url)
-        #expect(settings.alwaysAllowedTools.contains("write_file"))
+        #expect(ToolGrants().allowed(projectRoot: harness.folder.url).contains("write_file"))
     }
 
     @Test func anUnclearAnswerIsAskedAgain() async throws {
