@@ -34,6 +34,27 @@ import Testing
         ("mysql -u root --password=rootpw123 -h db", "rootpw123"),
         ("SLACK_WEBHOOK xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx", "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"),
         ("GOOGLE_MAPS AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY loaded", "AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY"),
+        // Issue 15, item 6: each of these survived redaction. Every value is made up.
+        ("+ mysql -u root -pS3cretCLIpw -h db app < dump.sql", "S3cretCLIpw"),
+        ("mysqldump --single-transaction -uadmin -pFakeDumpPw42 shop", "FakeDumpPw42"),
+        ("export PGPASSWORD=fake-pg-pass-7731", "fake-pg-pass-7731"),
+        ("MYSQL_PWD=notreal99 mysql -u app", "notreal99"),
+        ("curl -u admin:password https://registry.example.com/v2/", "password"),
+        ("curl -s --user deploy:Fake-Curl-Pw-19 -X POST https://ci.example.com/hook", "Fake-Curl-Pw-19"),
+        ("DefaultEndpointsProtocol=https;AccountName=fakeacct;AccountKey=ZmFrZWF6dXJla2V5ZmFrZWF6dXJla2V5ZmFrZWF6dXJla2V5ZmFrZQ==;EndpointSuffix=core.windows.net",
+         "ZmFrZWF6dXJla2V5ZmFrZWF6dXJla2V5ZmFrZWF6dXJla2V5ZmFrZQ=="),
+        ("Endpoint=sb://fake.servicebus.windows.net/;SharedAccessKeyName=root;SharedAccessKey=FakeSharedKey0123456789abcdefXYZ=", "FakeSharedKey0123456789abcdefXYZ="),
+        ("sendgrid: using SG.fAkEsEnDgRiDkEy0123456.fAkEsEnDgRiDsEcReT0123456789abcdefghijklmnop", "SG.fAkEsEnDgRiDkEy0123456.fAkEsEnDgRiDsEcReT0123456789abcdefghijklmnop"),
+        ("docker login -u bot --password-stdin <<< dckr_pat_FakeDockerHubToken0123456789", "dckr_pat_FakeDockerHubToken0123456789"),
+        ("git clone https://gitlab.example.com/acme/app.git # glpat-FakeGitLabToken012345", "glpat-FakeGitLabToken012345"),
+        ("huggingface-cli login --token hf_FakeHuggingFaceTokenAbCdEfGhIjKlMnOp", "hf_FakeHuggingFaceTokenAbCdEfGhIjKlMnOp"),
+        ("twilio api key SK0123456789abcdef0123456789abcdef created", "SK0123456789abcdef0123456789abcdef"),
+        // The general rule: a random-looking value after a name or a flag that says what it is.
+        ("db_pass: Xk93jfLq02mZpR7t", "Xk93jfLq02mZpR7t"),
+        ("deploy --vault-token hvs.FakeVaultToken0123AbCd", "hvs.FakeVaultToken0123AbCd"),
+        ("using signing key 7fQ2mX9pL4kR8sT1vW3y", "7fQ2mX9pL4kR8sT1vW3y"),
+        ("auth=Zq81LmN0pXc4TyB7", "Zq81LmN0pXc4TyB7"),
+        ("--client-secret=FakeClientSecret-77", "FakeClientSecret-77"),
     ]
 
     @Test func noSecretInTheCorpusSurvives() {
@@ -56,6 +77,30 @@ import Testing
 
         let cutStart = "[… 12 lines omitted]\n\(body)\n-----END PRIVATE KEY-----"
         #expect(!redactor.redact(cutStart).contains("MIIEpAIBAAKCAQEA"))
+    }
+
+    @Test func theTailOfAKeyReadFromAnOffsetIsRemoved() {
+        // read_file with an offset past BEGIN: the last full line, the short last line, then END.
+        let tail = "[lines 25-27 of 27]\nQm9ndXNGYWtlS2V5Qm9ndXNGYWtlS2V5Qm9ndXNGYWtlS2V5Qm9ndXNGYWtlS2V5Qm9n\nRmFrZUtleVRhaWw0Mg==\n-----END RSA PRIVATE KEY-----\n"
+        let redacted = redactor.redact(tail)
+        #expect(!redacted.contains("Qm9ndXNGYWtl"))
+        #expect(!redacted.contains("RmFrZUtleVRhaWw0Mg=="))
+        #expect(redacted.hasPrefix("[lines 25-27 of 27]\n"))
+        let openssh = "AAAAFmZha2Uta2V5LWNvbW1lbnQ=\n-----END OPENSSH PRIVATE KEY-----"
+        #expect(!redactor.redact(openssh).contains("AAAAFmZha2Uta2V5LWNvbW1lbnQ="))
+    }
+
+    @Test func wordsAndVersionsAfterKeyLikeNamesStay() {
+        let lines = [
+            "primary key constraint violated on table users",
+            "auth: authentication succeeded for user deploy",
+            "--pass-env-variables enabled",
+            "token expired at 2024-05-02T10:00:00Z",
+            "cache key node-modules-linux",
+        ]
+        for line in lines {
+            #expect(redactor.redact(line) == line)
+        }
     }
 
     @Test func ordinaryLogTextIsLeftAlone() {
