@@ -143,6 +143,12 @@ extension CloudFrontClient {
         return (reference, response.header("etag") ?? "")
     }
 
+    /// The comment in the distribution's configuration.
+    public func configComment(id: String) async throws -> String {
+        let response = try await sendXML("GetDistributionConfig", method: .GET, path: Self.apiPath + "/distribution/\(SigV4Signer.uriEncode(id))/config")
+        return Self.document(response)["DistributionConfig"]["Comment"].element?.text ?? ""
+    }
+
     /// Replaces the distribution's configuration with `config`.
     @discardableResult
     public func updateDistribution(id: String, config: SiteConfig) async throws -> Distribution {

@@ -94,6 +94,23 @@ public struct S3CloudFrontTarget: DeployTarget {
 
     static func comment(guid: String) -> String { "deployotron \(guid)" }
 
+    /// The project's distribution: the one serving `knownURL` (a deployment's recorded URL), else the
+    /// one whose comment names the guid (read from its configuration where a listing leaves it out).
+    func findDistribution(guid: String, knownURL: String?, cloudFront: CloudFrontClient) async throws -> CloudFrontClient.Distribution? {
+        let all = try await aws("looking up the distribution") { try await cloudFront.distributions() }
+        if let domain = knownURL.flatMap({ URL(string: $0)?.host }), let match = all.first(where: { $0.domainName == domain }) {
+            return match
+        }
+        for candidate in all {
+            if candidate.comment == Self.comment(guid: guid) { return candidate }
+            if candidate.comment.isEmpty {
+                let config = try await aws("reading \(candidate.id)") { try await cloudFront.configComment(id: candidate.id) }
+                if config == Self.comment(guid: guid) { return candidate }
+            }
+        }
+        return nil
+    }
+
     /// Frameworks whose client-side router answers every path from `index.html`.
     static func isSinglePageApp(_ stack: DetectedStack) -> Bool {
         let framework = (stack.framework ?? "").lowercased()
@@ -304,7 +321,7 @@ public struct S3CloudFrontTarget: DeployTarget {
             callerReference: "deployotron-\(guid)", comment: Self.comment(guid: guid),
             originDomain: "\(bucket).s3.\(region).amazonaws.com", originPath: "/" + release,
             originAccessControlId: accessControl, singlePageApp: singlePage)
-        let existing = try await aws("looking up the distribution") { try await cloudFront.distributions().first { $0.comment == Self.comment(guid: guid) } }
+        let existing = try await findDistribution(guid: guid, knownURL: state.previous?.url, cloudFront: cloudFront)
         let distribution: CloudFrontClient.Distribution
         if let existing {
             state.targetNotes["previousOriginPath"] = state.previous?.imageTag.flatMap(Self.parse).map { "/" + $0.release } ?? ""
@@ -429,13 +446,13 @@ public struct S3CloudFrontTarget: DeployTarget {
             try? FileManager.default.removeItem(at: planURL(of: deployment).deletingLastPathComponent())
             return
         }
-        try await teardown(guid: guid, s3: s3, cloudFront: cloudFront)
+        try await teardown(guid: guid, knownURL: deployment.url, s3: s3, cloudFront: cloudFront)
         try? FileManager.default.removeItem(at: planURL(of: deployment).deletingLastPathComponent().deletingLastPathComponent())
     }
 
-    func teardown(guid: String, s3: S3Client, cloudFront: CloudFrontClient) async throws {
+    func teardown(guid: String, knownURL: String?, s3: S3Client, cloudFront: CloudFrontClient) async throws {
         let bucket = bucket(guid: guid)
-        if let distribution = try await aws("looking up the distribution") { try await cloudFront.distributions().first { $0.comment == Self.comment(guid: guid) } } {
+        if let distribution = try await findDistribution(guid: guid, knownURL: knownURL, cloudFront: cloudFront) {
             var current = try await aws("reading \(distribution.id)") { try await cloudFront.distribution(id: distribution.id) }
             if current.enabled {
                 let config = CloudFrontClient.SiteConfig(
@@ -474,7 +491,7 @@ public struct S3CloudFrontTarget: DeployTarget {
 
     public func runtimeState(_ deployment: DeploymentRecord) async throws -> RuntimeState? {
         let cloudFront = try clients().cloudFront
-        guard let distribution = try await cloudFront.distributions().first(where: { $0.comment == Self.comment(guid: deployment.projectId) }) else { return nil }
+        guard let distribution = try await findDistribution(guid: deployment.projectId, knownURL: deployment.url, cloudFront: cloudFront) else { return nil }
         return RuntimeState(status: distribution.status, health: distribution.enabled ? "enabled" : "disabled")
     }
 
