@@ -22,20 +22,29 @@ public struct ClaudeConfiguration: Sendable {
     }
 
     public static let defaultBaseURL = "https://api.anthropic.com"
-    /// A current Sonnet alias.
-    public static let defaultModel = "claude-sonnet-4-5"
+    /// The current Sonnet.
+    public static let defaultModel = "claude-sonnet-5"
+    /// How long a response stream may go without an event before it counts as broken.
+    public static let defaultStreamIdleTimeout: Duration = .seconds(30)
 
     /// Without a trailing slash.
     public var baseURL: String
     public var credential: Credential
     public var model: String
+    /// How long a response stream may go without an event (pings count) before the client gives up
+    /// on it as broken; `DEPLOYOTRON_STREAM_IDLE_TIMEOUT` (seconds) sets it.
+    public var streamIdleTimeout: Duration
 
-    public init(baseURL: String = ClaudeConfiguration.defaultBaseURL, credential: Credential, model: String = ClaudeConfiguration.defaultModel) {
+    public init(
+        baseURL: String = ClaudeConfiguration.defaultBaseURL, credential: Credential, model: String = ClaudeConfiguration.defaultModel,
+        streamIdleTimeout: Duration = ClaudeConfiguration.defaultStreamIdleTimeout
+    ) {
         var url = baseURL
         while url.hasSuffix("/") { url.removeLast() }
         self.baseURL = url
         self.credential = credential
         self.model = model
+        self.streamIdleTimeout = streamIdleTimeout
     }
 
     /// Reads the base URL and credentials from `environment` and resolves the model.
@@ -57,11 +66,18 @@ public struct ClaudeConfiguration: Sendable {
         self.init(
             baseURL: Self.nonEmpty(environment["ANTHROPIC_BASE_URL"]) ?? Self.defaultBaseURL,
             credential: credential,
-            model: Self.resolveModel(flag: modelFlag, environment: environment, projectDirectory: projectDirectory))
+            model: Self.resolveModel(flag: modelFlag, environment: environment, projectDirectory: projectDirectory),
+            streamIdleTimeout: Self.idleTimeout(environment["DEPLOYOTRON_STREAM_IDLE_TIMEOUT"]) ?? Self.defaultStreamIdleTimeout)
+    }
+
+    /// Seconds, such as `30` or `0.5`; nil when unset or not a positive number.
+    static func idleTimeout(_ text: String?) -> Duration? {
+        guard let seconds = nonEmpty(text).flatMap(Double.init), seconds > 0, seconds.isFinite else { return nil }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
     }
 
     /// The model to use: `--model` > `DEPLOYOTRON_MODEL` > the project's `.deployotron/config.json`
-    /// > the user's `$XDG_CONFIG_HOME/deployotron/config.json` (`~/.config` when unset) > `claude-sonnet-4-5`.
+    /// > the user's `$XDG_CONFIG_HOME/deployotron/config.json` (`~/.config` when unset) > `claude-sonnet-5`.
     /// A config file names it as `{"model": "…"}`; unreadable files are skipped.
     public static func resolveModel(flag: String?, environment: [String: String], projectDirectory: URL?) -> String {
         if let flag = nonEmpty(flag) { return flag }

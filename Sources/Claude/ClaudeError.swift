@@ -7,8 +7,10 @@ public struct ClaudeError: Error, Sendable, CustomStringConvertible {
         case http
         /// The stream carried an `error` event.
         case stream
-        /// The connection failed or broke.
+        /// The API could not be reached.
         case connection
+        /// The API answered, then its stream broke, stalled or ended early.
+        case brokenStream
         /// The response could not be understood.
         case malformedResponse
         /// The request was cancelled.
@@ -33,6 +35,20 @@ public struct ClaudeError: Error, Sendable, CustomStringConvertible {
         self.message = message
         self.requestID = requestID
         self.isRetryable = isRetryable
+    }
+
+    /// A 400 saying the request is larger than the model's context window.
+    public var isPromptTooLong: Bool {
+        status == 400 && message.lowercased().contains("prompt is too long")
+    }
+
+    /// A 400 about the conversation's messages (their order, roles or blocks) rather than about the
+    /// key, the model or the size: sending the same history again would fail again.
+    public var isHistoryRejected: Bool {
+        guard status == 400, !isPromptTooLong else { return false }
+        let text = message.lowercased()
+        return ["messages", "tool_use", "tool_result", "content block", "text content", "roles must alternate", "assistant"]
+            .contains { text.contains($0) }
     }
 
     /// One line: status, type, message and request id.

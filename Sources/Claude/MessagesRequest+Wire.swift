@@ -31,8 +31,14 @@ extension MessagesRequest: Encodable {
                 return .object(value)
             })
         }
-        if let thinkingBudget {
-            body["thinking"] = ["type": "enabled", "budget_tokens": .number(Double(thinkingBudget))]
+        switch thinking {
+        case .adaptive(let effort)?:
+            body["thinking"] = ["type": "adaptive"]
+            if let effort { body["output_config"] = ["effort": .string(effort.rawValue)] }
+        case .budget(let tokens)?:
+            body["thinking"] = ["type": "enabled", "budget_tokens": .number(Double(tokens))]
+        case nil:
+            break
         }
         return .object(body)
     }
@@ -75,11 +81,10 @@ extension ToolDefinition {
 }
 
 extension Message {
-    /// `{"role", "content": [blocks]}`. Empty text blocks (a response may hold one) are left out,
-    /// because the API rejects them in a request.
+    /// `{"role", "content": [blocks]}`, as stored: the conversation repairs a history
+    /// (`HistoryRepair`) before it becomes a request, so nothing is filtered here.
     public var wireValue: JSONValue {
-        let sent = content.filter { $0 != .text("") }
-        return ["role": .string(role.rawValue), "content": .array((sent.isEmpty ? content : sent).map(\.wireValue))]
+        ["role": .string(role.rawValue), "content": .array(content.map(\.wireValue))]
     }
 
     /// A message from its wire form; nil when it is not one.

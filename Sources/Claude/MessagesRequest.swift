@@ -33,15 +33,16 @@ public struct MessagesRequest: Sendable, Equatable {
     public var system: [SystemBlock]
     public var messages: [Message]
     public var tools: [ToolDefinition]
-    /// Extended thinking budget in tokens; nil turns thinking off.
-    public var thinkingBudget: Int?
+    /// Extended thinking: adaptive (with an effort) or a token budget, as the model takes it
+    /// (`ModelProfile.thinking(effort:maxTokens:)`); nil leaves thinking to the model's default.
+    public var thinking: ThinkingConfiguration?
 
-    public init(model: String, maxTokens: Int, system: [SystemBlock], messages: [Message], tools: [ToolDefinition] = [], thinkingBudget: Int? = nil) {
+    public init(model: String, maxTokens: Int, system: [SystemBlock], messages: [Message], tools: [ToolDefinition] = [], thinking: ThinkingConfiguration? = nil) {
         self.model = model
         self.maxTokens = maxTokens
         self.system = system
         self.messages = messages
         self.tools = tools
-        self.thinkingBudget = thinkingBudget
+        self.thinking = thinking
     }
 }

@@ -104,7 +104,7 @@ public struct StreamAccumulator: Sendable {
         guard let id else { throw malformed("the stream ended before message_start") }
         guard isComplete || stopReason != nil else {
             throw ClaudeError(
-                code: .connection, message: "the response stream ended before the message was complete",
+                code: .brokenStream, message: "the API answered, but its stream ended before the message was complete",
                 requestID: requestID, isRetryable: true)
         }
         var content: [ContentBlock] = []
@@ -113,7 +113,9 @@ public struct StreamAccumulator: Sendable {
             guard let block = blocks[index] else { continue }
             switch block.kind {
             case .text:
-                content.append(.text(block.text))
+                // A text block that never got a character (a refusal, max_tokens at once) is left out:
+                // the API refuses empty text blocks when they are sent back.
+                if !block.text.isEmpty { content.append(.text(block.text)) }
             case .thinking:
                 content.append(.thinking(thinking: block.text, signature: block.signature))
             case .redactedThinking:
@@ -249,7 +251,8 @@ public struct StreamAccumulator: Sendable {
         return merged
     }
 
+    /// Retryable as far as the event goes: the client retries only while no content has been shown.
     private func malformed(_ message: String) -> ClaudeError {
-        ClaudeError(code: .malformedResponse, message: message, requestID: requestID)
+        ClaudeError(code: .malformedResponse, message: message, requestID: requestID, isRetryable: true)
     }
 }

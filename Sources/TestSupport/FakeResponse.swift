@@ -84,4 +84,35 @@ public struct FakeResponse: Sendable {
         let body: JSONValue = ["type": "error", "error": ["type": .string(type), "message": .string(message)]]
         return FakeResponse(status: status, headers: all, chunks: [Chunk(body.encodedString())])
     }
+
+    /// A 200 JSON response.
+    public static func json(_ value: JSONValue, status: Int = 200, requestID: String? = "req_fake_json") -> FakeResponse {
+        var headers = ["content-type": "application/json"]
+        if let requestID { headers["request-id"] = requestID }
+        return FakeResponse(status: status, headers: headers, chunks: [Chunk(value.encodedString())])
+    }
+
+    /// `GET /v1/models`'s answer: one page listing `ids`.
+    public static func models(_ ids: [String]) -> FakeResponse {
+        json([
+            "data": .array(ids.map { ["type": "model", "id": .string($0), "display_name": .string($0), "created_at": "2026-07-01T00:00:00Z"] }),
+            "has_more": false, "first_id": ids.first.map(JSONValue.string) ?? .null, "last_id": ids.last.map(JSONValue.string) ?? .null,
+        ])
+    }
+
+    /// The 400 the API answers when the request does not fit the model's context window.
+    public static func promptTooLong(tokens: Int = 1_000_231, maximum: Int = 1_000_000) -> FakeResponse {
+        error(status: 400, type: "invalid_request_error", message: "prompt is too long: \(tokens) tokens > \(maximum) maximum")
+    }
+
+    /// 529 `overloaded_error`, with a short `retry-after-ms` so retries do not wait.
+    public static func overloaded(retryAfterMilliseconds: Int = 10) -> FakeResponse {
+        error(status: 529, type: "overloaded_error", message: "Overloaded", headers: ["retry-after-ms": "\(retryAfterMilliseconds)"])
+    }
+
+    /// `message_start` (and whatever `sse` adds), then nothing: the connection stays open, sending
+    /// only SSE comments, until the client gives up.
+    public static func stall(after sse: String = FakeStream.messageStart()) -> FakeResponse {
+        .sse(sse, stalls: true)
+    }
 }

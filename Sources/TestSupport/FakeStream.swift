@@ -161,6 +161,25 @@ public enum FakeStream {
         event("message_stop", ["type": "message_stop"])
     }
 
+    // MARK: - Faults
+
+    /// A message whose only text block never gets a character, ending with `stopReason`
+    /// (`refusal`, `max_tokens`): what the API sends when it declines or runs out at once.
+    public static func emptyText(stopReason: String, id: String = "msg_empty") -> String {
+        message([.text(chunks: [])], stopReason: stopReason, id: id)
+    }
+
+    /// A `content_block_delta` whose data line is not JSON.
+    public static func malformedDelta() -> String {
+        "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\n\n"
+    }
+
+    /// Text that stops mid-block: no `content_block_stop`, `message_delta` or `message_stop`.
+    /// Sent as a whole response, the body simply ends there (a stream cut mid-way).
+    public static func cutOff(_ text: String, id: String = "msg_cut") -> String {
+        message([.text(text)], stopReason: nil, id: id, closeLastBlock: false)
+    }
+
     /// An in-stream `error` event, such as `overloaded_error` after HTTP 200.
     public static func error(type: String = "overloaded_error", message: String = "Overloaded") -> String {
         event("error", ["type": "error", "error": ["type": .string(type), "message": .string(message)]])

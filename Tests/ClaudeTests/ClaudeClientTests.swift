@@ -271,4 +271,96 @@ import TestSupport
             #expect(await server.requests().count == 1)
         }
     }
+
+    // MARK: - Faults: stalls, malformed lines, cut streams
+
+    private func client(_ server: FakeMessagesServer, idleClock: GateClock, idle: Duration = .seconds(30)) -> ClaudeClient {
+        ClaudeClient(
+            configuration: ClaudeConfiguration(baseURL: server.baseURL, credential: .apiKey(Self.key), streamIdleTimeout: idle),
+            clock: ImmediateClock(), idleClock: idleClock, jitter: { 0 })
+    }
+
+    @Test func aStallAfterMessageStartIsABrokenStreamThatIsRetried() async throws {
+        try await FakeMessagesServer.with([.stall(), .sse(FakeStream.text("recovered"))]) { server in
+            let gate = GateClock()
+            let updates = Recorder<StreamUpdate>()
+            let response = try await client(server, idleClock: gate).stream(request) { update in
+                updates.append(update)
+                switch update {
+                case .messageStarted: gate.open()  // from here on the stream is silent
+                case .retrying: gate.close()
+                default: break
+                }
+            }
+            #expect(response.message.text == "recovered")
+            #expect(await server.requests().count == 2)
+            let reason = updates.all.compactMap { if case .retrying(_, _, let reason) = $0 { reason } else { nil } }.first
+            #expect(reason?.contains("sent nothing for 30s") == true, "\(reason ?? "no retry")")
+            #expect(reason?.contains("could not reach") == false)
+        }
+    }
+
+    @Test func aStallAfterTextIsNotRetriedAndSaysTheAPIAnswered() async throws {
+        let partial = FakeStream.messageStart() + FakeStream.block(.text("Half an"), index: 0, close: false)
+        try await FakeMessagesServer.with([.stall(after: partial), .sse(FakeStream.text("unused"))]) { server in
+            let gate = GateClock()
+            let error = try await #require(throws: ClaudeError.self) {
+                try await client(server, idleClock: gate).stream(request) { update in
+                    if case .textDelta = update { gate.open() }
+                }
+            }
+            #expect(error.code == .brokenStream)
+            #expect(error.description.contains("the API answered"))
+            #expect(!error.description.contains("could not reach"))
+            #expect(await server.requests().count == 1)
+        }
+    }
+
+    @Test func oneMalformedDataLineBeforeAnyContentIsRetried() async throws {
+        let malformed = FakeStream.messageStart() + FakeStream.malformedDelta()
+        try await FakeMessagesServer.with([.sse(malformed), .sse(FakeStream.text("fine"))]) { server in
+            let response = try await client(server).stream(request) { _ in }
+            #expect(response.message.text == "fine")
+            #expect(await server.requests().count == 2)
+        }
+    }
+
+    @Test func aStreamCutMidwayAfterTextFailsAsBrokenNotUnreachable() async throws {
+        try await FakeMessagesServer.with([.sse(FakeStream.cutOff("Half an ans"), requestID: "req_cut"), .sse(FakeStream.text("unused"))]) { server in
+            let error = try await #require(throws: ClaudeError.self) { try await client(server).stream(request) { _ in } }
+            #expect(error.code == .brokenStream)
+            #expect(error.requestID == "req_cut")
+            #expect(!error.description.contains("could not reach"))
+            #expect(await server.requests().count == 1)
+        }
+    }
+
+    @Test func idleTimeoutComesFromTheEnvironment() throws {
+        let configuration = try ClaudeConfiguration(environment: ["ANTHROPIC_API_KEY": "k", "DEPLOYOTRON_STREAM_IDLE_TIMEOUT": "0.5"])
+        #expect(configuration.streamIdleTimeout == .milliseconds(500))
+        #expect(try ClaudeConfiguration(environment: ["ANTHROPIC_API_KEY": "k"]).streamIdleTimeout == .seconds(30))
+        #expect(try ClaudeConfiguration(environment: ["ANTHROPIC_API_KEY": "k", "DEPLOYOTRON_STREAM_IDLE_TIMEOUT": "soon"]).streamIdleTimeout == .seconds(30))
+    }
+
+    // MARK: - Models
+
+    @Test func modelsListsWhatGetV1ModelsReturns() async throws {
+        try await FakeMessagesServer.with([.models(["claude-fable-5", "claude-sonnet-5"])]) { server in
+            let models = try await client(server).models()
+            #expect(models.map(\.id) == ["claude-fable-5", "claude-sonnet-5"])
+            let sent = try #require(await server.requests().first)
+            #expect(sent.method == "GET")
+            #expect(sent.path == "/v1/models")
+            #expect(sent.header("x-api-key") == Self.key)
+            #expect(sent.header("anthropic-version") == "2023-06-01")
+        }
+    }
+
+    @Test func modelsReportsTheAPIError() async throws {
+        try await FakeMessagesServer.with([.error(status: 401, type: "authentication_error", message: "invalid x-api-key")]) { server in
+            let error = try await #require(throws: ClaudeError.self) { try await client(server).models() }
+            #expect(error.status == 401)
+            #expect(!error.description.contains(Self.key))
+        }
+    }
 }

@@ -39,7 +39,7 @@ import Testing
         let xdg = root.appendingPathComponent("xdg")
         var environment = ["XDG_CONFIG_HOME": xdg.path, "HOME": root.path]
 
-        #expect(ClaudeConfiguration.resolveModel(flag: nil, environment: environment, projectDirectory: project) == "claude-sonnet-4-5")
+        #expect(ClaudeConfiguration.resolveModel(flag: nil, environment: environment, projectDirectory: project) == "claude-sonnet-5")
         try writeConfig(model: "from-user", to: xdg.appendingPathComponent("deployotron/config.json"))
         #expect(ClaudeConfiguration.resolveModel(flag: nil, environment: environment, projectDirectory: project) == "from-user")
         try writeConfig(model: "from-project", to: project.appendingPathComponent(".deployotron/config.json"))
@@ -57,6 +57,8 @@ import Testing
 
 @Suite struct PricingTests {
     @Test(arguments: [
+        ("claude-fable-5", Pricing.fable), ("claude-opus-4-8", Pricing.opus), ("claude-sonnet-5", Pricing.sonnet),
+        ("claude-sonnet-5-20260601", Pricing.sonnet), ("anthropic.claude-opus-4-7", Pricing.opus),
         ("claude-sonnet-4-5", Pricing.sonnet), ("claude-sonnet-4-5-20250929", Pricing.sonnet),
         ("claude-opus-4-5-20251101", Pricing.opus), ("claude-opus-4-6", Pricing.opus),
         ("claude-opus-4-1-20250805", Pricing.legacyOpus), ("claude-opus-4-20250514", Pricing.legacyOpus),
@@ -65,6 +67,48 @@ import Testing
     ])
     func modelFamilies(model: String, expected: Pricing) {
         #expect(Pricing.forModel(model) == expected)
+    }
+
+    @Test func currentFamiliesCostWhatTheirListPricesSay() throws {
+        let million = Usage(inputTokens: 1_000_000, outputTokens: 1_000_000)
+        let expected: [(String, Double, Int)] = [
+            ("claude-fable-5", 10 + 50, 1_000_000), ("claude-opus-4-8", 5 + 25, 1_000_000),
+            ("claude-sonnet-5", 3 + 15, 1_000_000), ("claude-haiku-4-5", 1 + 5, 200_000),
+        ]
+        for (model, dollars, window) in expected {
+            let profile = try #require(ModelProfile.of(model), "\(model)")
+            #expect(abs(profile.pricing.cost(of: million) - dollars) < 1e-9, "\(model)")
+            #expect(profile.contextWindow == window, "\(model)")
+        }
+        #expect(ModelProfile.current == expected.map(\.0))
+    }
+
+    @Test(arguments: ["claude-test", "claude-fable-6", "claude-sonnet-9-9", "gpt-4o", "claude-opus"])
+    func unknownModelsHaveNoPrice(model: String) {
+        #expect(Pricing.forModel(model) == nil)
+        var session = SessionUsage()
+        session.add(Usage(inputTokens: 10, outputTokens: 1), model: "claude-sonnet-5")
+        session.add(Usage(inputTokens: 10, outputTokens: 1), model: model)
+        #expect(session.estimatedCost == nil)
+        #expect(session.unpricedModels == [model])
+    }
+
+    @Test(arguments: [
+        ("claude-fable-5", ThinkingConfiguration.adaptive(effort: .high)), ("claude-sonnet-5", .adaptive(effort: .high)),
+        ("claude-opus-4-8", .adaptive(effort: .high)), ("claude-opus-4-7", .adaptive(effort: .high)),
+        ("claude-sonnet-4-5", .budget(tokens: Effort.high.budgetTokens)), ("claude-haiku-4-5", .budget(tokens: Effort.high.budgetTokens)),
+    ])
+    func thinkingIsAdaptiveWhereTheModelTakesIt(model: String, expected: ThinkingConfiguration) throws {
+        let profile = try #require(ModelProfile.of(model))
+        #expect(profile.thinking(effort: .high, maxTokens: 8192) == expected)
+    }
+
+    @Test func budgetModelsThinkOnlyWhenAskedAndWithinMaxTokens() throws {
+        let sonnet45 = try #require(ModelProfile.of("claude-sonnet-4-5"))
+        #expect(sonnet45.thinking(effort: nil, maxTokens: 8192) == nil)
+        #expect(sonnet45.thinking(effort: .max, maxTokens: 8192) == .budget(tokens: 8192 - 1024))
+        #expect(try #require(ModelProfile.of("claude-sonnet-5")).thinking(effort: nil, maxTokens: 8192) == .adaptive(effort: nil))
+        #expect(try #require(ModelProfile.of("claude-3-5-haiku-20241022")).thinking(effort: .high, maxTokens: 8192) == nil)
     }
 
     @Test func costCountsCacheWritesAndReads() {
@@ -82,7 +126,7 @@ import Testing
         let sonnet: Double = 100 * 3 + 10 * 15
         let haiku: Double = 50 * 1 + 5 * 5 + 1000 * 0.1
         let expected = (sonnet + haiku) / 1_000_000
-        #expect(abs(session.estimatedCost - expected) < 1e-12)
+        #expect(abs((session.estimatedCost ?? -1) - expected) < 1e-12)
     }
 }
 

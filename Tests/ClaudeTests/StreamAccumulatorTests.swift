@@ -154,7 +154,17 @@ import TestSupport
         #expect(empty.code == .malformedResponse)
         let noStop = SSEFixtures.text.components(separatedBy: "event: message_delta")[0]
         let broken = try #require(throws: ClaudeError.self) { try accumulate(noStop) }
-        #expect(broken.code == .connection)
+        #expect(broken.code == .brokenStream)
+        #expect(broken.isRetryable)
+    }
+
+    @Test func aTextBlockThatNeverGotACharacterIsLeftOut() throws {
+        let refusal = FakeStream.message([.text(chunks: [])], stopReason: "refusal")
+        let (_, response) = try accumulate(refusal)
+        #expect(response.content.isEmpty)
+        #expect(response.stopReason == .refusal)
+        let beforeTool = FakeStream.message([.text(chunks: []), .toolUse(id: "t", name: "n", input: [:])], stopReason: "tool_use")
+        #expect(try accumulate(beforeTool).1.content == [.toolUse(ToolUse(id: "t", name: "n", input: [:]))])
     }
 
     @Test func knownEventWithBrokenJSONIsMalformed() throws {
@@ -163,6 +173,7 @@ import TestSupport
             try accumulator.consume(ServerSentEvent(event: "content_block_delta", data: "{not json"))
         }
         #expect(error.code == .malformedResponse)
+        #expect(error.isRetryable, "the client retries it while no content was shown")
     }
 
     @Test func fakeStreamBuilderOutputAccumulates() throws {

@@ -21,3 +21,21 @@ struct ImmediateClock: Clock {
         sleeps.append(deadline - .now)
     }
 }
+
+/// A clock for the idle watch: its sleeps wait while it is closed and pass (after a moment of real
+/// time) while it is open, so a test says exactly when a stream has gone quiet.
+final class GateClock: Clock, Sendable {
+    typealias Instant = ContinuousClock.Instant
+    private let isOpen = Mutex(false)
+
+    var now: Instant { .now }
+    var minimumResolution: Duration { .zero }
+
+    func open() { isOpen.withLock { $0 = true } }
+    func close() { isOpen.withLock { $0 = false } }
+
+    func sleep(until deadline: Instant, tolerance: Duration?) async throws {
+        while !isOpen.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
+        try await Task.sleep(for: .milliseconds(5))
+    }
+}

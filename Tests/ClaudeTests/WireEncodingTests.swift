@@ -12,8 +12,8 @@ import Testing
     ]
     private let system = [SystemBlock(text: "You are deployotron."), SystemBlock(text: "Project: shop-api")]
 
-    private func request(_ messages: [Message], thinking: Int? = nil) -> MessagesRequest {
-        MessagesRequest(model: "claude-sonnet-4-5", maxTokens: 4096, system: system, messages: messages, tools: tools, thinkingBudget: thinking)
+    private func request(_ messages: [Message], thinking: ThinkingConfiguration? = nil) -> MessagesRequest {
+        MessagesRequest(model: "claude-sonnet-4-5", maxTokens: 4096, system: system, messages: messages, tools: tools, thinking: thinking)
     }
 
     @Test func bodyShapeWithCacheBreakpoints() throws {
@@ -69,7 +69,7 @@ import Testing
             ]),
             Message(role: .user, content: [.toolResult(ToolResult(toolUseId: "toolu_9", content: "port 8080 in use", isError: true))]),
         ]
-        let body = try JSONValue(parsing: request(messages, thinking: 2048).encodedBody())
+        let body = try JSONValue(parsing: request(messages, thinking: .budget(tokens: 2048)).encodedBody())
         #expect(body["thinking"] == ["type": "enabled", "budget_tokens": 2048])
         let wire = try #require(body["messages"]?.arrayValue)
         #expect(wire[1]["content"] == [
@@ -105,10 +105,13 @@ import Testing
         #expect(try encoder.encode(request) == request.encodedBody())
     }
 
-    @Test func emptyTextBlocksAreNotSentBack() {
-        let refusal = Message(role: .assistant, content: [.text(""), .toolUse(ToolUse(id: "t", name: "n", input: [:]))])
-        #expect(refusal.wireValue["content"]?.arrayValue?.count == 1)
-        #expect(refusal.wireValue["content"]?.arrayValue?.first?["type"] == "tool_use")
+    @Test func adaptiveThinkingCarriesTheEffortAndNoBudget() throws {
+        let body = try JSONValue(parsing: request([.user("x")], thinking: .adaptive(effort: .medium)).encodedBody())
+        #expect(body["thinking"] == ["type": "adaptive"])
+        #expect(body["output_config"] == ["effort": "medium"])
+        let plain = try JSONValue(parsing: request([.user("x")], thinking: .adaptive(effort: nil)).encodedBody())
+        #expect(plain["thinking"] == ["type": "adaptive"])
+        #expect(plain["output_config"] == nil)
     }
 
     @Test func noToolsAndNoSystemAreLeftOut() throws {
