@@ -17,4 +17,18 @@ public enum AgentEvent: Sendable {
     case retrying(attempt: Int, delay: Double, reason: String)
     /// One request/response round ended; usage is that response's.
     case responseFinished(stopReason: StopReason?, usage: Usage)
+    /// The conversation is summarising the history before the current turn, on its own.
+    case compacting(CompactionReason)
+    /// What the automatic compaction did.
+    case compacted(Compaction.Outcome)
+    /// The automatic compaction failed; the turn goes on with the whole history.
+    case compactionFailed(reason: String)
+}
+
+/// Why the conversation compacts without being asked.
+public enum CompactionReason: Sendable, Equatable {
+    /// The history is estimated at `tokens` of the model's `window` (past `Conversation.compactionThreshold`).
+    case nearContextWindow(tokens: Int, window: Int)
+    /// The API refused the request as longer than the context window; the turn is retried once after.
+    case promptTooLong
 }

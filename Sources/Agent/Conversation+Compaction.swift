@@ -14,18 +14,22 @@ extension Conversation {
         return try await compactHistory()
     }
 
-    /// The compaction itself, for a caller that already holds the turn (automatic compaction in `send`).
-    func compactHistory() async throws -> Compaction.Outcome {
-        let history = messages
-        guard history.count >= Compaction.minimumMessages else { return .nothingToCompact }
-        let request = Compaction.request(history: history, model: model, tools: registry.definitions)
+    /// The compaction itself, for a caller that already holds the turn (automatic compaction in `send`):
+    /// summarises the history before `keepingFrom` (all of it by default) and keeps the rest after the summary.
+    func compactHistory(keepingFrom cut: Int? = nil) async throws -> Compaction.Outcome {
+        let history = requestMessages()
+        let cut = min(cut ?? history.count, history.count)
+        let head = Array(history[..<cut])
+        let tail = Array(history[cut...])
+        guard head.count >= Compaction.minimumMessages else { return .nothingToCompact }
+        let request = Compaction.request(history: head, model: model, tools: registry.definitions)
         let response = try await client.stream(request) { _ in }
         sessionUsage += response.usage
         accounting.add(response.usage, model: response.model.isEmpty ? model : response.model)
         let summary = response.message.text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !summary.isEmpty else { return .noSummary(stopReason: response.stopReason) }
         try Task.checkCancellation()
-        replaceHistory(Compaction.replacement(summary: summary))
-        return .compacted(messages: history.count, words: summary.split(whereSeparator: \.isWhitespace).count)
+        replaceHistory(Compaction.replacement(summary: summary) + tail)
+        return .compacted(messages: head.count, words: summary.split(whereSeparator: \.isWhitespace).count)
     }
 }
