@@ -32,31 +32,37 @@ struct InteractiveSession {
         let identity = try? workspace.identity()
         let ledger = workspace.ledger
         let interrupts = InterruptSignal.sigint()
-        let completer = SlashCommandCompleter(models: Self.knownModels) { skills.skills.map(\.name) }
+        let modelNames = ModelNames(ModelProfile.current)
+        let completer = SlashCommandCompleter(modelNames: modelNames) { skills.skills.map(\.name) }
         let reader = EditLineReader(
             historyFile: workspace.directories.state.appendingPathComponent("history"), historyLimit: 1000,
             complete: { completer.complete($0) })
 
         var conversation: Conversation?
         var transcript: Transcript?
+        var listModels: (@Sendable () async throws -> [ModelInfo])?
         if let claude {
+            let client = workspace.makeClient(claude)
+            let lister: any ModelListing = (client as? any ModelListing) ?? ClaudeClient(configuration: claude)
+            listModels = { try await lister.models() }
             let asker = TerminalPermissionAsker(reader: reader, terminal: terminal) { interrupts.fire() }
             let registry = try workspace.registry(skills: skills)
             let system = try workspace.system(registry: registry, skills: skills)
             transcript = try saved?.transcript ?? store.create(projectRoot: projectRoot, model: model)
             conversation = Conversation(
-                client: workspace.makeClient(claude), registry: registry,
+                client: client, registry: registry,
                 permissions: .interactive(asker: asker, projectRoot: projectRoot),
-                system: system, model: model, projectRoot: projectRoot, transcript: transcript,
+                system: system, model: model, effort: options.effort(environment: environment),
+                projectRoot: projectRoot, transcript: transcript,
                 history: saved?.messages ?? [], usage: saved?.usage ?? Usage(), redact: Workspace.redact)
         }
 
         let missingKey: String? = claude == nil ? Self.missingKeyMessage : nil
         let context = REPLContext(
-            conversation: conversation, model: model, models: Self.knownModels, skills: skills,
+            conversation: conversation, model: model, models: ModelProfile.current, skills: skills,
             projectRoot: projectRoot, projectGuid: identity?.guid, openLedger: { try await ledger.open() },
-            estimateCost: { model, usage in Pricing.forModel(model).cost(of: usage) },
-            missingKeyMessage: missingKey, sessionID: transcript?.id)
+            estimateCost: { model, usage in Pricing.forModel(model)?.cost(of: usage) },
+            missingKeyMessage: missingKey, sessionID: transcript?.id, modelNames: modelNames, listModels: listModels)
 
         terminal.line(style.bold("deployotron \(DeployotronVersion.current)") + style.dim(" · \(model) · \(projectRoot.path) · /help for commands, Ctrl-D to leave"))
         if claude == nil {
@@ -82,9 +88,4 @@ struct InteractiveSession {
     }
 
     static let missingKeyMessage = "No API key: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN) to talk to Claude; slash commands work without it."
-
-    /// Offered by Tab after `/model` and listed by `/model`.
-    static let knownModels = [
-        "claude-sonnet-4-5", "claude-opus-4-5", "claude-haiku-4-5", "claude-opus-4-1", "claude-sonnet-4-0",
-    ]
 }

@@ -8,9 +8,11 @@ import Locations
 
 /// One-shot mode: `deployotron -p PROMPT` runs the conversation to its end and prints the answer.
 ///
-/// The answer goes to stdout (text, or one JSON object with `--output-format json`); progress (tool
-/// calls, retries) goes to stderr. Nobody is there to answer a permission question, so a tool that
-/// changes something runs only when `--allow NAME` or `--yes` says so.
+/// The answer goes to stdout (text, or one JSON object with `--output-format json`, printed whatever
+/// happened: an API failure, a stop reason other than end_turn, SIGINT or SIGTERM); progress (tool
+/// calls, retries, compaction, why an answer ended early) goes to stderr. Nobody is there to answer
+/// a permission question, so a tool that changes something runs only when `--allow NAME` or `--yes`
+/// says so.
 struct OneShot {
     var options: SessionOptions
 
@@ -59,12 +61,13 @@ struct OneShot {
         let conversation = Conversation(
             client: workspace.makeClient(configuration), registry: registry,
             permissions: .oneShot(allowed: options.allowedTools, allowAll: options.allowAll), system: system,
-            model: model, projectRoot: projectRoot, transcript: transcript, history: saved?.messages ?? [],
-            usage: saved?.usage ?? Usage(), redact: Workspace.redact)
+            model: model, effort: options.effort(environment: workspace.environment), projectRoot: projectRoot,
+            transcript: transcript, history: saved?.messages ?? [], usage: saved?.usage ?? Usage(), redact: Workspace.redact)
 
+        // SIGINT and SIGTERM cancel the turn; the report below is still printed.
         let outcome: Result<TurnResult, any Error>
         do {
-            outcome = .success(try await conversation.send(prompt, onEvent: Self.showProgress))
+            outcome = .success(try await SignalCancellation.run { try await conversation.send(prompt, onEvent: Self.showProgress) })
         } catch {
             outcome = .failure(error)
         }
@@ -72,15 +75,20 @@ struct OneShot {
         let sessionUsage = await conversation.sessionUsage
         let cost = await conversation.estimatedCost
 
+        let stopReason = (try? outcome.get())?.stopReason
+        let endedEarly = (try? outcome.get()).map { !($0.stopReason?.isNormalEnd ?? false) } ?? false
+        if case .success(let result) = outcome, let notice = StopReason.notice(for: result.stopReason) {
+            Self.printError("warning: \(notice)")
+        }
         switch (options.outputFormat, outcome) {
         case (.text, .success(let result)):
-            print(result.text)
+            if !result.text.isEmpty { print(result.text) }
         case (.text, .failure(let error)):
             Self.printError(Self.describe(error))
         case (.json, _):
             var report: [String: JSONValue] = [
                 "type": "result",
-                "is_error": .bool((try? outcome.get()) == nil),
+                "is_error": .bool((try? outcome.get()) == nil || endedEarly),
                 "tool_calls": .array(calls.map { ["name": .string($0.name), "input": $0.input, "is_error": .bool($0.isError)] }),
                 "usage": [
                     "input_tokens": .number(Double(sessionUsage.inputTokens)),
@@ -88,14 +96,15 @@ struct OneShot {
                     "cache_creation_input_tokens": .number(Double(sessionUsage.cacheCreationInputTokens)),
                     "cache_read_input_tokens": .number(Double(sessionUsage.cacheReadInputTokens)),
                 ],
-                "estimated_cost_usd": .number((cost * 1_000_000).rounded() / 1_000_000),
+                // null when the prices of a model in the session are unknown: no guess.
+                "estimated_cost_usd": cost.map { .number(($0 * 1_000_000).rounded() / 1_000_000) } ?? .null,
                 "model": .string(model),
                 "session_id": transcript.map { .string($0.id) } ?? .null,
+                "stop_reason": stopReason.map { .string($0.apiValue) } ?? .null,
             ]
             switch outcome {
             case .success(let result):
                 report["result"] = .string(result.text)
-                report["stop_reason"] = result.stopReason.map { .string($0.apiValue) } ?? .null
             case .failure(let error):
                 report["result"] = .string(Self.describe(error))
                 Self.printError(Self.describe(error))
@@ -103,15 +112,28 @@ struct OneShot {
             print(JSONValue.object(report).encodedString())
         }
 
-        if case .failure(let error) = outcome {
+        switch outcome {
+        case .failure(let error):
+            if Self.isCancellation(error) { throw ExitCode(SignalCancellation.cancelledStatus) }
             if let claude = error as? ClaudeError, claude.isRetryable { throw ExitCode(Self.retryableFailure) }
             throw ExitCode.failure
+        case .success where endedEarly:
+            throw ExitCode.failure
+        case .success:
+            break
         }
+    }
+
+    static func isCancellation(_ error: any Error) -> Bool {
+        error is CancellationError || (error as? ClaudeError)?.code == .cancelled
     }
 
     static func describe(_ error: any Error) -> String {
         switch error {
         case is CancellationError: "cancelled"
+        case let claude as ClaudeError where claude.code == .cancelled: "cancelled"
+        case let claude as ClaudeError where claude.isHistoryRejected:
+            "Claude API error: \(claude); the session's history was refused: run again without --continue, or compact it in the REPL (/compact)"
         case let claude as ClaudeError: "Claude API error: \(claude)"
         default: "\(error)"
         }
@@ -139,6 +161,14 @@ struct OneShot {
             line = "  … \(message)"
         case .retrying(let attempt, let delay, let reason):
             line = "retry \(attempt) in \(String(format: "%.1f", delay))s: \(reason)"
+        case .compacting(.nearContextWindow(let tokens, let window)):
+            line = "compacting: the conversation is at \(tokens) of \(window) tokens"
+        case .compacting(.promptTooLong):
+            line = "compacting: the API said the prompt is too long; asking again after"
+        case .compacted(.compacted(let messages, let words)):
+            line = "compacted \(messages) messages into \(words) words"
+        case .compactionFailed(let reason):
+            line = "compaction failed: \(reason)"
         default:
             return
         }

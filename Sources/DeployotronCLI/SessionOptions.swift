@@ -1,4 +1,5 @@
 import ArgumentParser
+import Claude
 
 /// The options of a conversation, shared by the REPL and one-shot mode.
 public struct SessionOptions: ParsableArguments, Sendable {
@@ -7,6 +8,9 @@ public struct SessionOptions: ParsableArguments, Sendable {
 
     @Option(help: ArgumentHelp("The Claude model (default: DEPLOYOTRON_MODEL, then the config file, then a current Sonnet).", valueName: "name"))
     public var model: String?
+
+    @Option(help: ArgumentHelp("How hard Claude thinks: low, medium, high or max (default: DEPLOYOTRON_EFFORT, else the model's own). Adaptive models take it as their effort; older thinking models get a token budget.", valueName: "effort"))
+    public var effort: Effort?
 
     @Option(name: .customLong("output-format"), help: ArgumentHelp("One-shot output: text or json.", valueName: "format"))
     public var outputFormat: OutputFormat = .text
@@ -25,8 +29,15 @@ public struct SessionOptions: ParsableArguments, Sendable {
 
     public init() {}
 
+    /// `--effort`, else `DEPLOYOTRON_EFFORT` when it names one.
+    public func effort(environment: [String: String]) -> Effort? {
+        effort ?? environment["DEPLOYOTRON_EFFORT"].flatMap { Effort(rawValue: $0.lowercased()) }
+    }
+
     public enum OutputFormat: String, ExpressibleByArgument, Sendable {
         case text
         case json
     }
 }
+
+extension Effort: ExpressibleByArgument {}

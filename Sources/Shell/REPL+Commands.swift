@@ -48,32 +48,85 @@ extension REPL {
         }
     }
 
+    /// `/model` lists the models the API serves (`GET /v1/models`) and marks the one in use;
+    /// `/model NAME` switches, after checking NAME against that list (or, offline, against the
+    /// models deployotron knows), and refuses an unknown name with the nearest ones.
     func model(_ name: String?) async {
         let style = terminal.style
         guard let name else {
-            terminal.line("Model: " + style.bold(model))
-            if !context.models.isEmpty {
-                terminal.line(style.dim("Known: " + context.models.joined(separator: ", ")))
+            terminal.line("Model: " + style.bold(model) + Self.windowNote(model, style: style))
+            let listed = await fetchModels()
+            let names = listed ?? context.modelNames.all
+            if !names.isEmpty {
+                terminal.line(style.dim(listed == nil ? "Known models:" : "Models the API offers:"))
+                for candidate in names {
+                    terminal.line((candidate == model ? "* " : "  ") + candidate + Self.windowNote(candidate, style: style))
+                }
             }
             return
         }
         guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-._:@".contains($0)) }) else {
-            terminal.error("\(name.debugDescription) is not a model name; /model lists the known ones")
+            terminal.error("\(name.debugDescription) is not a model name; /model lists the models")
+            return
+        }
+        let listed = await fetchModels()
+        let names = listed ?? Array(Set(context.modelNames.all + ModelProfile.current)).sorted()
+        let accepted: Bool
+        if let listed {
+            // An alias stands for its dated snapshots (claude-sonnet-4-5 for claude-sonnet-4-5-20250929).
+            accepted = listed.contains(name) || listed.contains { $0.hasPrefix(name + "-") }
+        } else {
+            accepted = names.contains(name) || ModelProfile.of(name) != nil
+        }
+        guard accepted else {
+            let near = ModelNames.suggestions(for: name, among: names)
+            let hint = near.isEmpty ? " /model lists the models." : " Did you mean \(near.joined(separator: ", "))?"
+            let source = listed == nil ? "deployotron does not know" : "the API does not offer"
+            terminal.error("\(name) is a model \(source); the model stays \(model).\(hint)")
             return
         }
         state.withLock { $0.model = name }
         await context.conversation?.setModel(name)
         var note = ""
-        if !context.models.isEmpty, !context.models.contains(name) {
-            note = style.dim(" (not one deployotron knows the prices of; /cost cannot estimate it)")
+        if Pricing.forModel(name) == nil {
+            note = style.dim(" (deployotron does not know its prices: /cost shows tokens only)")
         }
         terminal.line("Model: " + style.bold(name) + note)
+    }
+
+    /// " (1M context)" for a model whose window is known.
+    static func windowNote(_ model: String, style: TerminalStyle) -> String {
+        guard let window = ModelProfile.of(model)?.contextWindow else { return "" }
+        let text = window >= 1_000_000 ? "\(window / 1_000_000)M" : "\(window / 1000)K"
+        return style.dim(" (\(text) context)")
+    }
+
+    /// The API's model ids, asked once per session and kept for Tab; nil when there is no client or
+    /// the request failed (said in one dim line).
+    func fetchModels() async -> [String]? {
+        if context.modelNames.fromAPI { return context.modelNames.all }
+        guard let listModels = context.listModels else { return nil }
+        switch await runCancellable({ try await listModels() }) {
+        case .finished(let models) where !models.isEmpty:
+            let ids = models.map(\.id)
+            context.modelNames.replace(withListed: ids)
+            return ids
+        case .finished:
+            return nil
+        case .cancelled:
+            return nil
+        case .failed(let error):
+            terminal.line(terminal.style.dim("Could not list the API's models: \(Self.describe(error))"))
+            return nil
+        }
     }
 
     func cost() async {
         let usage = await context.conversation?.sessionUsage ?? Usage()
         let model = self.model
-        terminal.line(Self.costReport(usage: usage, model: model, dollars: context.estimateCost(model, usage)))
+        // The conversation prices each response at its own model's prices; nil when one is unknown.
+        let dollars = await context.conversation?.estimatedCost ?? context.estimateCost(model, usage)
+        terminal.line(Self.costReport(usage: usage, model: model, dollars: dollars))
     }
 
     /// "Tokens: 1,200 in, 350 out; cache: 5,000 read, 800 written. Estimated cost: $0.0123 (model)."
@@ -93,7 +146,7 @@ extension REPL {
         if let dollars {
             line += "Estimated cost: $" + String(format: dollars < 1 ? "%.4f" : "%.2f", dollars) + " (\(model) prices)."
         } else {
-            line += "Estimated cost: unknown for \(model)."
+            line += "Estimated cost: unknown (deployotron does not know the prices of \(model))."
         }
         return line
     }

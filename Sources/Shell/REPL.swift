@@ -117,12 +117,12 @@ public final class REPL: Sendable {
         }
         printer.finish()
         switch outcome {
-        case .finished:
-            break
+        case .finished(let result):
+            printer.stopNotice(result.stopReason)
         case .cancelled:
-            terminal.line(terminal.style.yellow("⏹ Cancelled.") + " " + terminal.style.dim("The conversation is kept; tool calls that did not finish are marked interrupted."))
+            terminal.line(terminal.style.yellow("⏹ Cancelled.") + " " + terminal.style.dim("The conversation is kept, with your prompt and the partial answer marked interrupted."))
         case .failed(let error):
-            terminal.error(Self.describe(error))
+            terminal.error(Self.describe(error) + Self.recoveryHint(error))
         }
         if let problem = await conversation.transcriptProblem {
             let first = state.withLock { state in
@@ -131,7 +131,8 @@ public final class REPL: Sendable {
             }
             if first { terminal.error("the session transcript could not be saved: \(problem)") }
         }
-        terminal.line()
+        // An empty answer leaves no blank line.
+        if printer.wroteAnything { terminal.line() }
     }
 
     enum Outcome<Value: Sendable> {
@@ -162,6 +163,18 @@ public final class REPL: Sendable {
             }
             return .failed(error)
         }
+    }
+
+    /// What to do after an error that sending the same history again would repeat.
+    static func recoveryHint(_ error: any Error) -> String {
+        guard let claude = error as? ClaudeError else { return "" }
+        if claude.isPromptTooLong {
+            return " — the conversation is too long for the model even after compacting; /clear starts afresh"
+        }
+        if claude.isHistoryRejected {
+            return " — the API refused the conversation's history; /compact summarises it, /clear starts afresh"
+        }
+        return ""
     }
 
     /// One readable line for any error, with the API's request-id when there is one.

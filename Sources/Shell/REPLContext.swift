@@ -9,8 +9,12 @@ public struct REPLContext: Sendable {
     public var conversation: Conversation?
     /// The model shown before a conversation exists.
     public var model: String
-    /// Model names offered by `/model` and Tab.
+    /// Model names offered by `/model` and Tab before the API's list is known.
     public var models: [String]
+    /// What `/model` and Tab offer: `models`, then the API's list once `/model` asked for it.
+    public var modelNames: ModelNames
+    /// `GET /v1/models`; nil when there is no client (no API key).
+    public var listModels: (@Sendable () async throws -> [ModelInfo])?
     public var skills: SkillsCatalog
     /// The project: the directory the REPL was opened in.
     public var projectRoot: URL
@@ -18,7 +22,8 @@ public struct REPLContext: Sendable {
     public var projectGuid: String?
     /// Opens the ledger on first use, so a slow store never delays the first prompt.
     public var openLedger: (@Sendable () async throws -> any LedgerStore)?
-    /// Estimated dollars for `usage` on `model`; nil when the model's prices are unknown.
+    /// Estimated dollars for `usage` on `model`; nil when the model's prices are unknown. Used when
+    /// there is no conversation; with one, its own estimate (each response at its model's prices) wins.
     public var estimateCost: @Sendable (_ model: String, _ usage: Usage) -> Double?
     /// Said instead of talking to Claude when there is no API key.
     public var missingKeyMessage: String?
@@ -29,8 +34,11 @@ public struct REPLContext: Sendable {
         conversation: Conversation?, model: String, models: [String],
         skills: SkillsCatalog, projectRoot: URL, projectGuid: String? = nil, openLedger: (@Sendable () async throws -> any LedgerStore)?,
         estimateCost: @escaping @Sendable (_ model: String, _ usage: Usage) -> Double? = { _, _ in nil },
-        missingKeyMessage: String? = nil, sessionID: String? = nil
+        missingKeyMessage: String? = nil, sessionID: String? = nil,
+        modelNames: ModelNames? = nil, listModels: (@Sendable () async throws -> [ModelInfo])? = nil
     ) {
+        self.modelNames = modelNames ?? ModelNames(models)
+        self.listModels = listModels
         self.conversation = conversation
         self.model = model
         self.models = models

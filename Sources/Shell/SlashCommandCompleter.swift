@@ -1,10 +1,15 @@
 /// What Tab offers: slash command names, then model names after `/model ` and skill names after `/skills `.
 public struct SlashCommandCompleter: Sendable {
-    public var models: [String]
+    /// The model names at the moment Tab is pressed (the API's list once `/model` fetched it).
+    public var models: @Sendable () -> [String]
     public var skills: @Sendable () -> [String]
 
     public init(models: [String], skills: @escaping @Sendable () -> [String] = { [] }) {
-        self.models = models
+        self.init(modelNames: ModelNames(models), skills: skills)
+    }
+
+    public init(modelNames: ModelNames, skills: @escaping @Sendable () -> [String] = { [] }) {
+        self.models = { modelNames.all }
         self.skills = skills
     }
 
@@ -23,7 +28,7 @@ public struct SlashCommandCompleter: Sendable {
         let word = String(argument)
         let pool: [String]
         switch command {
-        case "model": pool = models
+        case "model": pool = models()
         case "skills", "skill": pool = skills()
         default: return .none
         }

@@ -1,4 +1,5 @@
 import Agent
+import Claude
 import Foundation
 import Synchronization
 
@@ -11,6 +12,8 @@ public final class TurnPrinter: Sendable {
         /// The tool whose line is still open (waiting for "ok 0.2s").
         var openTool: String?
         var wroteText = false
+        /// Whether anything at all was shown: an empty answer leaves no blank line behind.
+        var wroteAnything = false
     }
 
     private let terminal: Terminal
@@ -64,11 +67,54 @@ public final class TurnPrinter: Sendable {
                 var out = flushText(&state)
                 out += closeToolLine(&state)
                 return out + style.dim("retrying in \(Self.duration(delay)) (attempt \(attempt)): \(Self.oneLine(reason))") + "\n"
+            case .responseFinished(.pauseTurn?, _):
+                // The continuation goes on in the same paragraph.
+                return ""
             case .responseFinished:
                 return flushText(&state)
+            case .compacting(let reason):
+                var out = flushText(&state)
+                out += closeToolLine(&state)
+                switch reason {
+                case .nearContextWindow(let tokens, let window):
+                    let percent = Int((Double(tokens) / Double(max(window, 1)) * 100).rounded())
+                    out += style.dim("The conversation is at about \(percent)% of the model's context window (\(tokens) of \(window) tokens): compacting what came before this turn…")
+                case .promptTooLong:
+                    out += style.dim("The API said the prompt is too long: compacting what came before this turn, then asking again…")
+                }
+                return out + "\n"
+            case .compacted(let outcome):
+                switch outcome {
+                case .compacted(let messages, let words):
+                    return style.dim("Compacted \(messages) messages into a summary of \(words) words.") + "\n"
+                case .nothingToCompact:
+                    return style.dim("Nothing before this turn to compact; /clear starts afresh.") + "\n"
+                case .noSummary(let reason):
+                    return style.dim("Claude gave no summary (stop reason \(reason?.apiValue ?? "none")); the history is unchanged.") + "\n"
+                }
+            case .compactionFailed(let reason):
+                return style.yellow("Compaction failed: \(Self.oneLine(reason)); going on with the whole history.") + "\n"
             }
         }
-        if !output.isEmpty { terminal.write(output) }
+        if !output.isEmpty {
+            state.withLock { $0.wroteAnything = true }
+            terminal.write(output)
+        }
+    }
+
+    /// Whether the turn showed anything (text, a tool line, a notice).
+    public var wroteAnything: Bool { state.withLock { $0.wroteAnything } }
+
+    /// One line saying why the answer ended early (`StopReason.notice`); nothing for a normal end.
+    public func stopNotice(_ reason: StopReason?) {
+        guard let notice = StopReason.notice(for: reason) else { return }
+        let output = state.withLock { state in
+            var out = flushText(&state)
+            out += closeToolLine(&state)
+            state.wroteAnything = true
+            return out
+        }
+        terminal.write(output + terminal.style.yellow("⚠ " + notice) + "\n")
     }
 
     /// Ends the turn's output: the last partial line, an open tool line.

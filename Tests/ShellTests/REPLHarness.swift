@@ -19,7 +19,8 @@ struct REPLHarness {
         _ steps: [ScriptedLineReader.Step], replies: [ScriptedClaude.Reply] = [], tools: [Tool] = [],
         history: [Message] = [], transcript: Transcript? = nil, skills: SkillsCatalog = SkillsCatalog(skills: []),
         folder: TemporaryFolder? = nil, openLedger: (@Sendable () async throws -> any LedgerStore)? = nil,
-        interrupts: InterruptSignal = InterruptSignal(), onHang: (@Sendable () -> Void)? = nil
+        interrupts: InterruptSignal = InterruptSignal(), onHang: (@Sendable () -> Void)? = nil,
+        contextWindow: Int? = nil, listModels: (@Sendable () async throws -> [ModelInfo])? = nil
     ) throws {
         let folder = try folder ?? TemporaryFolder()
         self.folder = folder
@@ -33,14 +34,21 @@ struct REPLHarness {
         conversation = Conversation(
             client: claude, registry: try ToolRegistry(tools),
             permissions: .interactive(asker: asker, projectRoot: folder.url),
-            system: [SystemBlock(text: "test")], model: "claude-test", projectRoot: folder.url,
+            system: [SystemBlock(text: "test")], model: "claude-test", contextWindow: contextWindow, projectRoot: folder.url,
             transcript: transcript, history: history)
         let context = REPLContext(
             conversation: conversation, model: "claude-test", models: ["claude-test", "claude-other"],
             skills: skills, projectRoot: folder.url, openLedger: openLedger,
             estimateCost: { model, usage in model == "claude-test" ? Double(usage.inputTokens + usage.outputTokens) / 1000 : nil },
-            sessionID: transcript?.id)
+            sessionID: transcript?.id, listModels: listModels)
         repl = REPL(context: context, reader: reader, terminal: terminal, interrupts: interrupts)
+    }
+
+    /// Every way the requests Claude received break the API's rules (empty when they are valid).
+    var requestViolations: [String] {
+        claude.requests.enumerated().flatMap { index, request in
+            HistoryRepair.violations(request.messages).map { "request \(index): \($0)" }
+        }
     }
 
     /// The `tool_result` blocks of the history, by tool_use id.

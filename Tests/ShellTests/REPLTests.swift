@@ -52,11 +52,15 @@ import Testing
         #expect(output.contains("Partial answer"))
         #expect(output.contains("Cancelled"))
         #expect(output.contains("second answer"))
-        // The cancelled turn's question stays; the history stays valid (roles alternate).
+        // The cancelled turn's question and what was shown of its answer stay, marked interrupted;
+        // the next prompt is a message of its own and the history stays valid (roles alternate).
         let messages = await harness.conversation.messages
-        #expect(messages.map(\.role) == [.user, .assistant])
-        #expect(messages[0].text.contains("slow one"))
-        #expect(messages[0].text.contains("and again"))
+        #expect(messages.map(\.role) == [.user, .assistant, .user, .assistant])
+        #expect(messages[0].text == "slow one")
+        #expect(messages[1].text.hasPrefix("Partial answer"))
+        #expect(messages[1].text.contains("Interrupted"))
+        #expect(messages[2].text == "and again")
+        #expect(harness.requestViolations.isEmpty)
     }
 
     @Test func ctrlCDuringAToolRecordsAnErrorResultForEveryPendingCall() async throws {

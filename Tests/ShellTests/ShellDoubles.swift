@@ -12,6 +12,8 @@ final class ScriptedClaude: MessagesStreaming {
         case response(MessageResponse)
         case hang(deltas: [String])
         case failure(ClaudeError)
+        /// A stream in the API's SSE format (see `FakeStream`), decoded and accumulated as the real client does.
+        case sse(String)
     }
 
     private let replies: Mutex<[Reply]>
@@ -51,6 +53,13 @@ final class ScriptedClaude: MessagesStreaming {
             throw CancellationError()
         case .failure(let error):
             throw error
+        case .sse(let text):
+            var decoder = ServerSentEventDecoder()
+            var accumulator = StreamAccumulator()
+            for event in decoder.feed(Array(text.utf8)) + decoder.finish() {
+                for update in try accumulator.consume(event) { onUpdate(update) }
+            }
+            return try accumulator.response()
         }
     }
 
