@@ -59,7 +59,12 @@ struct OneShotProcess {
         }
     }
 
-    static func run(_ arguments: [String], in sandbox: Sandbox, baseURL: String?, apiKey: String? = "sk-test-key") async throws -> Outcome {
+    /// Runs the binary to its end. `environment` adds variables; `interrupt`, when given, runs beside
+    /// the process and sends it SIGINT when it returns (say, once the fake server has a request).
+    static func run(
+        _ arguments: [String], in sandbox: Sandbox, baseURL: String?, apiKey: String? = "sk-test-key",
+        environment extra: [String: String] = [:], interrupt: (@Sendable () async throws -> Void)? = nil
+    ) async throws -> Outcome {
         let process = Process()
         process.executableURL = try binary
         process.arguments = arguments
@@ -74,6 +79,7 @@ struct OneShotProcess {
         ]
         if let baseURL { environment["ANTHROPIC_BASE_URL"] = baseURL }
         if let apiKey { environment["ANTHROPIC_API_KEY"] = apiKey }
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let out = sandbox.root.appendingPathComponent("stdout-\(UUID().uuidString)")
         let err = sandbox.root.appendingPathComponent("stderr-\(UUID().uuidString)")
@@ -86,6 +92,13 @@ struct OneShotProcess {
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
             do { try process.run() } catch { continuation.resume(throwing: error) }
+            if let interrupt {
+                let pid = process.processIdentifier
+                Task {
+                    try await interrupt()
+                    kill(pid, SIGINT)
+                }
+            }
         }
         func text(_ url: URL) -> String { String(decoding: FileManager.default.contents(atPath: url.path) ?? Data(), as: UTF8.self) }
         return Outcome(status: status, stdout: text(out), stderr: text(err))

@@ -167,3 +167,214 @@ import TestSupport
         }
     }
 }
+
+/// One-shot mode against a fake API that misbehaves: each fault of issue 14 reproduced with the real
+/// binary, then the next request (`--continue`) checked against the API's rules.
+@Suite struct OneShotFaultTests {
+    /// The API's rules for a request's messages, checked on the JSON the server received: it starts
+    /// with the user, roles alternate, no text block is empty or whitespace, and every tool_use is
+    /// answered at the start of the next message, in order.
+    static func violations(_ request: FakeMessagesServer.RecordedRequest?) -> [String] {
+        guard let messages = request?.body?["messages"]?.arrayValue else { return ["no messages"] }
+        var problems: [String] = []
+        if messages.first?["role"] != "user" { problems.append("the first message is not the user's") }
+        for (index, message) in messages.enumerated() {
+            let blocks = message["content"]?.arrayValue ?? []
+            if blocks.isEmpty { problems.append("message \(index) is empty") }
+            if index > 0, messages[index - 1]["role"] == message["role"] { problems.append("messages \(index - 1) and \(index) share a role") }
+            for block in blocks where block["type"] == "text" {
+                if (block["text"]?.stringValue ?? "").allSatisfy(\.isWhitespace) { problems.append("message \(index) has an empty text block") }
+            }
+            let asked = blocks.filter { $0["type"] == "tool_use" }.compactMap { $0["id"]?.stringValue }
+            guard !asked.isEmpty else { continue }
+            let next = index + 1 < messages.count ? messages[index + 1]["content"]?.arrayValue ?? [] : []
+            let answered = next.prefix(asked.count).compactMap { $0["type"] == "tool_result" ? $0["tool_use_id"]?.stringValue : nil }
+            if answered != asked { problems.append("message \(index)'s tool calls are not answered first in the next message") }
+        }
+        return problems
+    }
+
+    static func json(_ outcome: OneShotProcess.Outcome) throws -> JSONValue {
+        try JSONValue(parsing: outcome.stdout)
+    }
+
+    @Test(arguments: ["refusal", "max_tokens"])
+    func anEmptyAnswerIsAnErrorWithItsStopReasonAndTheSessionGoesOn(stopReason: String) async throws {
+        let sandbox = try OneShotProcess.Sandbox()
+        try await FakeMessagesServer.with([.sse(FakeStream.emptyText(stopReason: stopReason)), .sse(FakeStream.text("fine"))]) { server in
+            let first = try await OneShotProcess.run(["-p", "hi", "--output-format", "json"], in: sandbox, baseURL: server.baseURL)
+            #expect(first.status == 1, "stderr: \(first.stderr)")
+            let report = try Self.json(first)
+            #expect(report["is_error"] == true)
+            #expect(report["stop_reason"] == .string(stopReason))
+            #expect(report["result"] == "")
+            #expect(first.stderr.contains("warning:"))
+
+            let second = try await OneShotProcess.run(["-p", "again", "--continue"], in: sandbox, baseURL: server.baseURL)
+            #expect(second.status == 0, "stderr: \(second.stderr)")
+            #expect(second.stdout == "fine\n")
+            let problems = Self.violations(await server.requests().last)
+            #expect(problems.isEmpty, "\(problems)")
+        }
+    }
+
+    @Test func aToolCallCutOffByMaxTokensIsListedAndAnsweredAsAnError() async throws {
+        let sandbox = try OneShotProcess.Sandbox()
+        let cut = FakeStream.message(
+            [.text("Reading it."), .toolUse(id: "toolu_cut", name: "read_file", inputChunks: ["{\"path\": \"REA"])],
+            stopReason: "max_tokens", closeLastBlock: false)
+        try await FakeMessagesServer.with([.sse(cut), .sse(FakeStream.text("I was cut off."))]) { server in
+            let outcome = try await OneShotProcess.run(["-p", "read the readme", "--output-format", "json"], in: sandbox, baseURL: server.baseURL)
+            #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+            let report = try Self.json(outcome)
+            #expect(report["tool_calls"] == [["name": "read_file", "input": [:], "is_error": true]])
+            #expect(outcome.stderr.contains("read_file rejected"))
+            let requests = await server.requests()
+            let results = OneShotTests.toolResults(try #require(requests.last))
+            #expect(results.first?["tool_use_id"] == "toolu_cut")
+            #expect(results.first?["is_error"] == true)
+            #expect(Self.violations(requests.last).isEmpty)
+        }
+    }
+
+    @Test func sigintWhileTheStreamStallsStillPrintsTheJSON() async throws {
+        let sandbox = try OneShotProcess.Sandbox()
+        let partial = FakeStream.messageStart() + FakeStream.block(.text("Working on"), index: 0, close: false)
+        try await FakeMessagesServer.with([.stall(after: partial), .sse(FakeStream.text("next"))]) { server in
+            let outcome = try await OneShotProcess.run(
+                ["-p", "deploy", "--output-format", "json"], in: sandbox, baseURL: server.baseURL,
+                interrupt: {
+                    while await server.requests().isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+                    try await Task.sleep(for: .milliseconds(300))
+                })
+            #expect(outcome.status == 130, "stderr: \(outcome.stderr)")
+            let report = try Self.json(outcome)
+            #expect(report["is_error"] == true)
+            #expect(report["result"] == "cancelled")
+
+            // The prompt and what was shown of the answer stay, marked interrupted.
+            let next = try await OneShotProcess.run(["-p", "go on", "--continue"], in: sandbox, baseURL: server.baseURL)
+            #expect(next.status == 0, "stderr: \(next.stderr)")
+            let sent = try #require(await server.requests().last)
+            #expect(Self.violations(sent).isEmpty, "\(Self.violations(sent))")
+            let messages = try #require(sent.body?["messages"]?.arrayValue)
+            #expect(messages.count == 3)
+            #expect(messages[1]["content"]?.arrayValue?.first?["text"] == "Working on")
+            #expect(messages[2]["content"]?.arrayValue?.first?["text"] == "go on")
+        }
+    }
+
+    @Test func aStallAfterMessageStartTimesOutAndIsRetried() async throws {
+        let sandbox = try OneShotProcess.Sandbox()
+        try await FakeMessagesServer.with([.stall(), .sse(FakeStream.text("recovered"))]) { server in
+            let outcome = try await OneShotProcess.run(
+                ["-p", "hi"], in: sandbox, baseURL: server.baseURL, environment: ["DEPLOYOTRON_STREAM_IDLE_TIMEOUT": "0.8"])
+            #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+            #expect(outcome.stdout == "recovered\n")
+            #expect(outcome.stderr.contains("sent nothing for 0.8s"))
+            #expect(!outcome.stderr.contains("could not reach"))
+            #expect(await server.requests().count == 2)
+        }
+    }
+
+    @Test func oneMalformedDataLineBeforeContentIsRetried() async throws {
+        let sandbox = try OneShotProcess.Sandbox()
+        try await FakeMessagesServer.with([.sse(FakeStream.messageStart() + FakeStream.malformedDelta()), .sse(FakeStream.text("fine"))]) { server in
+            let outcome = try await OneShotProcess.run(["-p", "hi"], in: sandbox, baseURL: server.baseURL)
+            #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+            #expect(outcome.stdout == "fine\n")
+            #expect(await server.requests().count == 2)
+        }
+    }
+
+    @Test func aStreamCutAfterTextIsABrokenStreamNotAnUnreachableServer() async throws {
+        let sandbox = try OneShotProcess.Sandbox()
+        try await FakeMessagesServer.with([.sse(FakeStream.cutOff("Half an ans")), .sse(FakeStream.text("whole"))]) { server in
+            let outcome = try await OneShotProcess.run(["-p", "hi", "--output-format", "json"], in: sandbox, baseURL: server.baseURL)
+            #expect(outcome.status == 75, "stderr: \(outcome.stderr)")
+            #expect(try Self.json(outcome)["is_error"] == true)
+            #expect(outcome.stderr.contains("stream ended before the message was complete"))
+            #expect(!outcome.stderr.contains("could not reach"))
+            #expect(await server.requests().count == 1)
+
+            _ = try await OneShotProcess.run(["-p", "again", "--continue"], in: sandbox, baseURL: server.baseURL)
+            let sent = await server.requests().last
+            #expect(Self.violations(sent).isEmpty, "\(Self.violations(sent))")
+            #expect(sent?.body?["messages"]?.arrayValue?.count == 3)
+        }
+    }
+
+    @Test func aPausedTurnIsStoredAsOneAssistantMessage() async throws {
+        let sandbox = try OneShotProcess.Sandbox()
+        try await FakeMessagesServer.with([
+            .sse(FakeStream.message([.text("Searching. ")], stopReason: "pause_turn")),
+            .sse(FakeStream.message([.text("Found it.")], stopReason: "end_turn")),
+            .sse(FakeStream.text("bye")),
+        ]) { server in
+            let first = try await OneShotProcess.run(["-p", "find it", "--output-format", "json"], in: sandbox, baseURL: server.baseURL)
+            let report = try Self.json(first)
+            #expect(report["result"] == "Searching. Found it.")
+            #expect(report["is_error"] == false)
+            _ = try await OneShotProcess.run(["-p", "thanks", "--continue"], in: sandbox, baseURL: server.baseURL)
+            let sent = await server.requests().last
+            #expect(Self.violations(sent).isEmpty, "\(Self.violations(sent))")
+            #expect(sent?.body?["messages"]?.arrayValue?.map { $0["role"] } == ["user", "assistant", "user"])
+        }
+    }
+
+    @Test func promptTooLongCompactsAndAsksAgainOnce() async throws {
+        let sandbox = try OneShotProcess.Sandbox()
+        try await FakeMessagesServer.with([
+            .sse(FakeStream.text("one")), .sse(FakeStream.text("two")),
+            .promptTooLong(), .sse(FakeStream.text("The project is a Node app.")), .sse(FakeStream.text("three")),
+        ]) { server in
+            _ = try await OneShotProcess.run(["-p", "first"], in: sandbox, baseURL: server.baseURL)
+            _ = try await OneShotProcess.run(["-p", "second", "--continue"], in: sandbox, baseURL: server.baseURL)
+            let third = try await OneShotProcess.run(["-p", "third", "--continue"], in: sandbox, baseURL: server.baseURL)
+            #expect(third.status == 0, "stderr: \(third.stderr)")
+            #expect(third.stdout == "three\n")
+            #expect(third.stderr.contains("compacting"))
+            let requests = await server.requests()
+            #expect(requests.count == 5)
+            let retried = requests[4].body?["messages"]?.arrayValue ?? []
+            #expect(retried.count == 3)
+            #expect(retried.first?["content"]?.arrayValue?.first?["text"]?.stringValue?.contains("The project is a Node app.") == true)
+            #expect(Self.violations(requests[4]).isEmpty)
+        }
+    }
+
+    @Test(arguments: [
+        ("claude-fable-5", 0.0011), ("claude-opus-4-8", 0.00055), ("claude-sonnet-5", 0.00033), ("claude-haiku-4-5", 0.00011),
+    ])
+    func theCostIsPricedForTheCurrentFamilies(model: String, dollars: Double) async throws {
+        let sandbox = try OneShotProcess.Sandbox()
+        let answer = FakeStream.message([.text("hi")], model: model, inputTokens: 10, outputTokens: 20)
+        try await FakeMessagesServer.with([.sse(answer)]) { server in
+            let outcome = try await OneShotProcess.run(["-p", "hi", "--model", model, "--output-format", "json"], in: sandbox, baseURL: server.baseURL)
+            let report = try Self.json(outcome)
+            #expect(abs((report["estimated_cost_usd"]?.doubleValue ?? -1) - dollars) < 1e-9, "\(report)")
+        }
+    }
+
+    @Test func anUnknownModelHasNoCostRatherThanAGuess() async throws {
+        let sandbox = try OneShotProcess.Sandbox()
+        let answer = FakeStream.message([.text("hi")], model: "claude-mystery-9")
+        try await FakeMessagesServer.with([.sse(answer)]) { server in
+            let outcome = try await OneShotProcess.run(["-p", "hi", "--model", "claude-mystery-9", "--output-format", "json"], in: sandbox, baseURL: server.baseURL)
+            #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+            #expect(try Self.json(outcome)["estimated_cost_usd"] == .null)
+        }
+    }
+
+    @Test func adaptiveModelsAreSentAdaptiveThinkingWithTheEffort() async throws {
+        let sandbox = try OneShotProcess.Sandbox()
+        try await FakeMessagesServer.with([.sse(FakeStream.text("a")), .sse(FakeStream.text("b"))]) { server in
+            _ = try await OneShotProcess.run(["-p", "hi", "--model", "claude-fable-5", "--effort", "low"], in: sandbox, baseURL: server.baseURL)
+            _ = try await OneShotProcess.run(["-p", "hi", "--model", "claude-sonnet-4-5"], in: sandbox, baseURL: server.baseURL)
+            let requests = await server.requests()
+            #expect(requests[0].body?["thinking"] == ["type": "adaptive"])
+            #expect(requests[0].body?["output_config"] == ["effort": "low"])
+            #expect(requests[1].body?["thinking"] == nil, "budget models think only when asked")
+        }
+    }
+}
