@@ -75,6 +75,14 @@ struct InteractiveSession {
         // A project seen for the first time is filed in the ledger, off the path to the first prompt.
         let registration = Task { await workspace.register(identity) }
 
+        // The API's model list, for Tab after `/model `, fetched off the path to the first prompt.
+        let modelList = Task {
+            if let listModels, let models = try? await listModels(), !models.isEmpty, !modelNames.fromAPI {
+                modelNames.replace(withListed: models.map(\.id))
+            }
+        }
+        defer { modelList.cancel() }
+
         let repl = REPL(context: context, reader: reader, terminal: terminal, interrupts: interrupts)
         await repl.run()
         await registration.value

@@ -132,13 +132,17 @@ public final class REPL: Sendable {
             if first { terminal.error("the session transcript could not be saved: \(problem)") }
         }
         // An empty answer leaves no blank line.
-        if printer.wroteAnything { terminal.line() }
+        if printer.wroteAnything || !outcome.isFinished { terminal.line() }
     }
 
     enum Outcome<Value: Sendable> {
         case finished(Value)
         case cancelled
         case failed(any Error)
+
+        var isFinished: Bool {
+            if case .finished = self { true } else { false }
+        }
     }
 
     /// Runs `work` in a child task that Ctrl-C (or `cancelCurrent`) cancels.
