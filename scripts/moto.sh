@@ -63,7 +63,17 @@ policy = iam.create_policy(
 )
 iam.attach_user_policy(UserName=user, PolicyArn=policy["Policy"]["Arn"])
 key = iam.create_access_key(UserName=user)["AccessKey"]
-print(key["AccessKeyId"], key["SecretAccessKey"])
+# A second user who may use S3 and read CloudFront but not create distributions: AccessDenied mid-deploy.
+limited = "deployotron-tests-limited"
+iam.create_user(UserName=limited)
+iam.put_user_policy(UserName=limited, PolicyName="limited", PolicyDocument=json.dumps({
+    "Version": "2012-10-17",
+    "Statement": [
+        {"Effect": "Allow", "Action": ["s3:*", "cloudfront:Get*", "cloudfront:List*", "cloudfront:CreateOriginAccessControl"], "Resource": "*"},
+    ],
+}))
+limited_key = iam.create_access_key(UserName=limited)["AccessKey"]
+print(key["AccessKeyId"], key["SecretAccessKey"], limited_key["AccessKeyId"], limited_key["SecretAccessKey"])
 PY
   ); then
     echo "moto.sh: could not create the test IAM user in moto (is boto3 installed?); see $MOTO_LOG" >&2
@@ -76,8 +86,12 @@ PY
   fi
 
   export DEPLOYOTRON_TEST_MOTO_ENDPOINT="$endpoint"
-  export DEPLOYOTRON_TEST_MOTO_ACCESS_KEY_ID="${keys%% *}"
-  export DEPLOYOTRON_TEST_MOTO_SECRET_ACCESS_KEY="${keys#* }"
+  read -r main_id main_secret limited_id limited_secret <<<"$keys"
+  export DEPLOYOTRON_TEST_MOTO_ACCESS_KEY_ID="$main_id"
+  export DEPLOYOTRON_TEST_MOTO_SECRET_ACCESS_KEY="$main_secret"
+  # May use S3 and read CloudFront, but not create distributions.
+  export DEPLOYOTRON_TEST_MOTO_LIMITED_ACCESS_KEY_ID="$limited_id"
+  export DEPLOYOTRON_TEST_MOTO_LIMITED_SECRET_ACCESS_KEY="$limited_secret"
 }
 
 moto_stop() {

@@ -18,10 +18,11 @@ struct S3CloudFrontTargetTests {
         let site: URL
         let guid = UUID().uuidString.lowercased()
         let progress = ProgressLog()
+        let clock = InstantClock()
         let s3: S3Client
         let cloudFront: CloudFrontClient
 
-        init() throws {
+        init(environment: [String: String] = MotoServer.awsEnvironment()) throws {
             folder = try TemporaryFolder("static-site")
             ledger = try SQLiteLedger(path: folder.url.appendingPathComponent("ledger.sqlite").path)
             site = try folder.project("site", [
@@ -30,13 +31,12 @@ struct S3CloudFrontTargetTests {
                 "assets/app.3f9a1c2e.js": "console.log('app')",
                 ".env": "SECRET_TOKEN=do-not-ship",
             ])
-            let environment = MotoServer.awsEnvironment()
             s3 = try S3Client.fromEnvironment(environment: environment)
             cloudFront = try CloudFrontClient.fromEnvironment(environment: environment)
             let (s3, cloudFront) = (self.s3, self.cloudFront)
             target = S3CloudFrontTarget(
                 clients: { (s3, cloudFront) }, workRoot: folder.url.appendingPathComponent("work", isDirectory: true),
-                clock: InstantClock(), invalidationWait: .seconds(10), pollInterval: .seconds(1))
+                clock: clock, invalidationWait: .seconds(10), pollInterval: .seconds(1))
             let guid = self.guid
             service = DeployService(
                 store: ledger, target: target,
@@ -117,6 +117,37 @@ struct S3CloudFrontTargetTests {
         #expect(try await rig.cloudFront.distributions().contains { $0.id == distribution } == false)
         #expect(try await rig.cloudFront.originAccessControls().contains { $0.name == "deployotron-\(rig.guid)" } == false)
         #expect(try await rig.s3.bucketExists(foreign))
+    }
+
+    @Test func accessDeniedMidDeployIsRecordedWithWhatExists() async throws {
+        let limited = try #require(MotoServer.limitedAWSEnvironment())
+        let rig = try Rig(environment: limited)
+        let error = try await #require(throws: DeployError.self) { try await rig.deploy() }
+        #expect(error.code == .aws)
+        #expect(error.step == "switch distribution")
+        #expect(error.message.contains("access denied"))
+        #expect(error.message.contains("\(rig.bucket) it created stays"))
+        let record = try #require(try await rig.ledger.allDeployments(limit: nil).first)
+        #expect(record.status == .failed)
+        #expect(record.error?.contains("access denied") == true)
+        // The release it uploaded is gone; the bucket is there, empty and tagged.
+        let admin = try S3Client.fromEnvironment(environment: MotoServer.awsEnvironment())
+        #expect(try await admin.listObjects(rig.bucket).isEmpty)
+        #expect(try await admin.bucketTags(rig.bucket)["deployotron:project"] == rig.guid)
+        #expect(try await rig.ledger.acquireDeployLock(DeployLock(projectId: rig.guid, deploymentId: "next", holder: "t", since: Date())) == nil)
+    }
+
+    @Test func teardownWaitsWhileTheDisabledDistributionPropagates() async throws {
+        let rig = try Rig()
+        // Distributions made from here on read InProgress eight times before Deployed.
+        try await MotoServer.keepDistributionsInProgress(reads: 8)
+        let v1 = try await rig.deploy()
+        let distribution = try #require(try await rig.ledger.resources(guid: rig.guid)?.awsResources["cloudFrontId"]?.stringValue)
+        let slept = rig.clock.sleepCount
+        _ = try await rig.service.remove(DeploymentReference(deploymentId: v1.deployment.id))
+        #expect(rig.clock.sleepCount > slept)
+        #expect(try await rig.cloudFront.distributions().contains { $0.id == distribution } == false)
+        #expect(try await rig.s3.bucketExists(rig.bucket) == false)
     }
 
     @Test func aBucketDeployotronDidNotMakeIsNeverUsed() async throws {

@@ -219,6 +219,14 @@ public struct DeployService: Sendable {
         return DeploymentSummary(record)
     }
 
+    /// What removing the deployment would delete, for a confirmation.
+    public func removalPreview(_ input: DeploymentReference) async throws -> [String] {
+        let record = try await deployment(matching: input.deploymentId)
+        guard record.status != .removed else { return [] }
+        let live = try await liveDeployment(projectId: record.projectId, name: record.name)?.id == record.id
+        return await (try target(for: record.target)).removalPreview(record, live: live)
+    }
+
     /// Takes a deployment down and gives its port back; its record stays, marked removed.
     public func remove(_ input: DeploymentReference) async throws -> DeploymentSummary {
         try await recoverInterrupted()

@@ -44,6 +44,8 @@ public protocol DeployTarget: Sendable {
     func restart(_ deployment: DeploymentRecord) async throws
     /// Takes the deployment down and deletes its files; `live` says whether it is the project's current one.
     func remove(_ deployment: DeploymentRecord, live: Bool) async throws
+    /// What `remove` would delete, in words a confirmation can show ("the bucket tmux-builder-…").
+    func removalPreview(_ deployment: DeploymentRecord, live: Bool) async -> [String]
     func logs(_ deployment: DeploymentRecord, tail: Int) async throws -> [String]
     /// The deployment's runtime state as the target sees it, nil when nothing runs.
     func runtimeState(_ deployment: DeploymentRecord) async throws -> RuntimeState?
@@ -57,6 +59,10 @@ public protocol DeployTarget: Sendable {
 
 extension DeployTarget {
     public var usesHostPort: Bool { true }
+
+    public func removalPreview(_ deployment: DeploymentRecord, live: Bool) async -> [String] {
+        ["deployment \(deployment.id.prefix(8))" + (deployment.imageTag.map { " (\($0))" } ?? "")]
+    }
 }
 
 /// The project a deploy is for: its guid (ledger key, lock, labels, resource names) and a short

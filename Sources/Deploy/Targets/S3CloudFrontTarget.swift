@@ -411,6 +411,9 @@ public struct S3CloudFrontTarget: DeployTarget {
             }
         }
         if state.filesWritten { try? FileManager.default.removeItem(at: planURL(of: state.deployment).deletingLastPathComponent()) }
+        if let created = state.targetNotes["createdBucket"] {
+            notes.append("the bucket \(created) it created stays (private, tagged for this project) for the next deploy; `deployotron remove` deletes it")
+        }
         if let created = state.targetNotes["createdDistribution"] {
             notes.append("the distribution \(created) it created stays (it serves nothing yet); `deployotron remove` tears it down")
         }
@@ -448,6 +451,18 @@ public struct S3CloudFrontTarget: DeployTarget {
         }
         try await teardown(guid: guid, knownURL: deployment.url, s3: s3, cloudFront: cloudFront)
         try? FileManager.default.removeItem(at: planURL(of: deployment).deletingLastPathComponent().deletingLastPathComponent())
+    }
+
+    public func removalPreview(_ deployment: DeploymentRecord, live: Bool) async -> [String] {
+        let release = deployment.imageTag.flatMap(Self.parse)?.release ?? "its release"
+        guard live else { return ["the files of \(release) in the bucket \(bucket(guid: deployment.projectId))"] }
+        var parts = ["the S3 bucket \(bucket(guid: deployment.projectId)) and every release in it"]
+        if let cloudFront = try? clients().cloudFront,
+           let distribution = try? await findDistribution(guid: deployment.projectId, knownURL: deployment.url, cloudFront: cloudFront) {
+            parts.append("the CloudFront distribution \(distribution.id) (\(distribution.domainName))")
+        }
+        parts.append("the origin access control \(Self.accessControlName(guid: deployment.projectId))")
+        return parts
     }
 
     func teardown(guid: String, knownURL: String?, s3: S3Client, cloudFront: CloudFrontClient) async throws {
