@@ -1,0 +1,205 @@
+import AWS
+import Foundation
+import JSON
+import Ledger
+import Synchronization
+import TestSupport
+import Testing
+@testable import Deploy
+
+/// ECSTarget's preflight, which needs no AWS: every refusal is one line, made before any call.
+@Suite struct ECSTargetPreflightTests {
+    let request = DeployRequest(project: DeployProject(guid: "7f3c2a1e-5b6d-4c8e-9a0f-123456789abc", name: "shop"), appFolder: URL(fileURLWithPath: "/tmp"), databases: [], build: true)
+    let credentials = ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_REGION": "eu-west-1", "HOME": "/nonexistent"]
+
+    func target(_ environment: [String: String], settings: ECSSettings? = nil) -> ECSTarget {
+        ECSTarget(
+            settings: settings ?? ECSSettings(environment: environment),
+            docker: DockerCLI(executable: "/nonexistent/docker"), workRoot: URL(fileURLWithPath: "/nonexistent"), environment: environment)
+    }
+
+    @Test func aFargateSizeOutsideThePairsIsRefusedNamingTheValidOnes() async throws {
+        var environment = credentials
+        environment["DEPLOYOTRON_ECS_CPU"] = "256"
+        environment["DEPLOYOTRON_ECS_MEMORY"] = "4096"
+        let error = try await #require(throws: DeployError.self) { try await target(environment).preflight(request) }
+        #expect(error.code == .preflight)
+        #expect(error.message == "Fargate does not run 256 CPU with 4096 MiB; with 256 CPU use 512-2048 MiB (512, 1024, 2048) (DEPLOYOTRON_ECS_CPU, DEPLOYOTRON_ECS_MEMORY)")
+        #expect(FargateSize(cpu: 1024, memory: 3072).isValid)
+        #expect(FargateSize(cpu: 1024, memory: 1024).problem == "Fargate does not run 1024 CPU with 1024 MiB; with 1024 CPU use 2048-8192 MiB in steps of 1024")
+        #expect(FargateSize(cpu: 300, memory: 512).problem?.hasPrefix("Fargate has no 300 CPU size") == true)
+    }
+
+    @Test func missingCredentialsOrRegionAreOneLine() async throws {
+        let noKeys = try await #require(throws: DeployError.self) { try await target(["AWS_REGION": "eu-west-1", "HOME": "/nonexistent"]).preflight(request) }
+        #expect(noKeys.code == .preflight)
+        #expect(noKeys.message.hasPrefix("ECS deploys need AWS: no AWS credentials"))
+        var noRegion = credentials
+        noRegion["AWS_REGION"] = nil
+        let region = try await #require(throws: DeployError.self) { try await target(noRegion).preflight(request) }
+        #expect(region.message.hasPrefix("ECS deploys need AWS: no AWS region"))
+        #expect(!region.message.contains("\n"))
+    }
+
+    @Test func badNumbersAndDatabasesAreRefused() async throws {
+        var environment = credentials
+        environment["DEPLOYOTRON_ECS_WAIT_SECONDS"] = "soon"
+        let number = try await #require(throws: DeployError.self) { try await target(environment).preflight(request) }
+        #expect(number.message == "DEPLOYOTRON_ECS_WAIT_SECONDS=soon is not a positive whole number")
+        var withDatabase = request
+        withDatabase.databases = [.postgres]
+        let database = try await #require(throws: DeployError.self) { try await target(credentials).preflight(withDatabase) }
+        #expect(database.message.hasPrefix("ECS deploys do not run databases (postgres)"))
+    }
+
+    @Test func onlySecretsManagerAndSSMARNsAreSecretReferences() {
+        #expect(ECSTarget.isSecretReference("arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf"))
+        #expect(ECSTarget.isSecretReference("arn:aws:ssm:eu-west-1:123456789012:parameter/app/token"))
+        #expect(!ECSTarget.isSecretReference("arn:aws:s3:::bucket"))
+        #expect(!ECSTarget.isSecretReference("hunter2"))
+    }
+
+    @Test func namesCarryTheGuid() {
+        let names = ECSTarget.Names(name: "shop", guid: "7F3C2A1E-5b6d-4c8e-9a0f-123456789abc", cluster: nil)
+        #expect(names.repository == "shop-7f3c2a1e-5b6d-4c8e-9a0f-123456789abc")
+        #expect(names.cluster == "deployotron-shop-7f3c2a1e")
+        #expect(names.logGroup == "/deployotron/shop-7f3c2a1e-5b6d-4c8e-9a0f-123456789abc")
+        #expect(target(credentials).artifactName(project: DeployProject(guid: "g-1", name: "shop"), deploymentId: "ABCDEF12-3456") == "shop-g-1:deploy_abcdef12")
+    }
+}
+
+/// ECSTarget's steps through DeployService, on moto (which checks every signature) and a fake
+/// docker pushing to a stand-in registry; moto never rolls a service out, so the wait is scripted.
+@Suite(.enabled(if: MotoServer.isAvailable, "needs moto_server: source scripts/moto.sh; moto_start"))
+struct ECSTargetMotoTests {
+    let guid = UUID().uuidString.lowercased()
+    let folder: TemporaryFolder
+    let docker: FakeDocker
+    let ledger: SQLiteLedger
+
+    init() throws {
+        folder = try TemporaryFolder("ecs-target")
+        docker = try FakeDocker(in: folder.url)
+        ledger = try SQLiteLedger(path: folder.url.appendingPathComponent("ledger.sqlite").path)
+        try docker.respond("version", stdout: "27.0.1|Engine;\n")
+        try docker.respond("build", stdout: "#1 [1/2] FROM node\n#2 [2/2] COPY . .\n")
+        try docker.respond("push", stdout: "deploy_x: digest: sha256:0123abcd size: 1570\n")
+    }
+
+    /// moto loads AWS managed policies only when told at start; a policy of the test's own stands in.
+    func service() async throws -> (DeployService, ECSTarget) {
+        let iam = try IAMClient.fromEnvironment(environment: MotoServer.awsEnvironment())
+        var settings = ECSSettings(registryHost: "127.0.0.1:5999")
+        settings.executionPolicyArn = try await iam.createPolicy(
+            name: "execution-\(guid.prefix(8))", document: #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr:*","logs:*"],"Resource":"*"}]}"#)
+        let target = ECSTarget(
+            settings: settings,
+            docker: DockerCLI(executable: docker.executable.path, runner: ProcessRunner(clock: ContinuousClock())),
+            workRoot: folder.url.appendingPathComponent("ecs", isDirectory: true), environment: MotoServer.awsEnvironment(),
+            waitOverride: { [recorder] watch in
+                recorder.record(watch)
+                if recorder.shouldFail { throw DeployError(.unhealthy, "ECS marked the deployment FAILED: tasks failed to start") }
+            })
+        let guid = self.guid
+        let service = DeployService(
+            store: ledger, target: target, projects: { _ in DeployProject(guid: guid, name: "shop") }, processId: 4242, hostName: "test-host",
+            isProcessAlive: { _ in true }, git: nil)
+        return (service, target)
+    }
+
+    let recorder = WatchRecorder()
+
+    func app() throws -> URL {
+        try folder.project("shop", [
+            "package.json": #"{"name":"shop","dependencies":{"express":"4"},"scripts":{"start":"node server.js"}}"#,
+            "package-lock.json": "{}",
+            "server.js": "require('express')().listen(process.env.PORT || 3000, '0.0.0.0')",
+        ])
+    }
+
+    @Test func aFirstDeployCreatesTaggedResourcesAndASecondUpdatesTheService() async throws {
+        let (service, target) = try await service()
+        let secret = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"
+        let outcome = try await service.deploy(
+            DeployLocalInput(path: try app().path, environment: ["MODE": "production", "DATABASE_PASSWORD": secret]), to: .ecs)
+        #expect(outcome.deployment.status == "running")
+        let record = try #require(try await ledger.deployment(id: outcome.deployment.id))
+        let details = try #require(target.details(of: record))
+        let clients = try target.clients()
+        let names = target.names(of: record)
+
+        // ECR: the repository of the guid, tagged, with its lifecycle policy; the push went to the stand-in registry.
+        let repository = try #require(try await clients.ecr.repository(named: names.repository))
+        #expect(try await clients.ecr.tags(of: repository.arn)["deployotron:project"] == guid)
+        #expect(try await clients.ecr.lifecyclePolicy(repository: names.repository) != nil)
+        #expect(details.image == "127.0.0.1:5999/\(names.repository):\(record.imageTag!.split(separator: ":").last!)")
+        #expect(details.imageDigest == "sha256:0123abcd")
+        let calls = docker.calls()
+        let password = try await clients.ecr.login().password
+        #expect(calls.contains(["login", "--username", "AWS", "--password-stdin", "127.0.0.1:5999"]))
+        #expect(!calls.joined().joined(separator: " ").contains(password))
+        #expect(calls.contains(["push", details.image]))
+        #expect(calls.first { $0.first == "build" }?.contains(details.image) == true)
+
+        // The task definition: the image, the port, awslogs, the secret only by reference.
+        let arn = try #require(details.taskDefinitionArn)
+        #expect(try await clients.ecs.taskDefinitionImages(arn) == [details.image])
+        let described = try await clients.ecs.client.call("DescribeTaskDefinition", ["taskDefinition": .string(arn)])["taskDefinition"]
+        let container = try #require(described?["containerDefinitions"]?.arrayValue?.first)
+        #expect(container["secrets"]?.arrayValue?.first?["valueFrom"]?.stringValue == secret)
+        #expect(container["environment"]?.arrayValue?.contains { $0["value"]?.stringValue == secret } == false)
+        #expect(container["logConfiguration"]?["options"]?["awslogs-group"]?.stringValue == names.logGroup)
+        #expect(described?["cpu"]?.stringValue == "256")
+
+        // The service, its network, its log group; the wait followed the deployment ECS started.
+        let ecsService = try #require(try await clients.ecs.service(cluster: names.cluster, name: "shop"))
+        #expect(ecsService.taskDefinition == arn)
+        #expect(recorder.watches.map(\.deploymentId) == [details.deploymentId])
+        #expect(try await clients.ec2.ingressPorts(group: try #require(details.securityGroup)) == [3000])
+        #expect(try await clients.logs.logGroupTags(names.logGroup)?["deployotron:project"] == guid)
+        #expect(target.resources(of: record)["ecsCluster"]?.stringValue == names.cluster)
+        #expect(target.resources(of: record)["taskDefinition"]?.stringValue == arn)
+
+        let second = try await service.deploy(DeployLocalInput(path: try app().path), to: .ecs)
+        let secondRecord = try #require(try await ledger.deployment(id: second.deployment.id))
+        let secondDetails = try #require(target.details(of: secondRecord))
+        #expect(secondDetails.createdService == false)
+        #expect(ECSClient.revisionNumber(secondDetails.taskDefinitionArn ?? "") == ECSClient.revisionNumber(arn) + 1)
+        #expect(try await clients.ecs.service(cluster: names.cluster, name: "shop")?.taskDefinition == secondDetails.taskDefinitionArn)
+        #expect(second.replaced == outcome.deployment.id)
+
+        // Rolling back needs the earlier image in ECR; moto has none (nothing can be pushed to it).
+        let rollback = try await #require(throws: DeployError.self) { try await service.rollback(RollbackInput(deploymentId: outcome.deployment.id)) }
+        #expect(rollback.message.contains("no longer exists"))
+    }
+
+    @Test func aFirstDeployECSCannotStartIsRecordedFailedAndScaledToZero() async throws {
+        let (service, target) = try await service()
+        recorder.failNext()
+        let error = try await #require(throws: DeployError.self) { try await service.deploy(DeployLocalInput(path: try app().path), to: .ecs) }
+        #expect(error.message.contains("ECS marked the deployment FAILED"))
+        #expect(error.message.contains("was scaled to 0 tasks"))
+        let record = try #require(try await ledger.deployments(projectId: guid, limit: 1).first)
+        #expect(record.status == .failed)
+        let names = target.names(of: record)
+        #expect(try await target.clients().ecs.service(cluster: names.cluster, name: "shop")?.desiredCount == 0)
+    }
+
+    @Test func anUnknownClusterIsOneLineAndRecorded() async throws {
+        var (service, target) = try await service()
+        target.settings.cluster = "no-such-cluster"
+        service = DeployService(store: ledger, target: target, projects: service.projects, processId: 4242, hostName: "test-host", isProcessAlive: { _ in true }, git: nil)
+        let error = try await #require(throws: DeployError.self) { try await service.deploy(DeployLocalInput(path: try app().path), to: .ecs) }
+        #expect(error.message.contains("the ECS cluster no-such-cluster does not exist in us-east-1"))
+        #expect(try await ledger.deployments(projectId: guid, limit: 1).first?.status == .failed)
+    }
+}
+
+/// Records the watches an ECSTarget asked for, and fails the next one when told.
+final class WatchRecorder: Sendable {
+    private let state = Mutex<(watches: [ECSDeploymentWatcher.Watch], fail: Bool)>(([], false))
+    var watches: [ECSDeploymentWatcher.Watch] { state.withLock { $0.watches } }
+    var shouldFail: Bool { state.withLock { $0.fail } }
+    func record(_ watch: ECSDeploymentWatcher.Watch) { state.withLock { $0.watches.append(watch) } }
+    func failNext() { state.withLock { $0.fail = true } }
+}
