@@ -51,7 +51,7 @@ let modules: [Module] = [
     // Projects, resources, events, deployments, port allocations: SQLite or DynamoDB.
     Module(name: "Ledger", dependencies: ["JSON", "AWS", "Locations"], external: [grdb, ahc, logging], testDependencies: ["TestSupport", "AWS", "JSON"], testExternal: [grdb]),
     // Detection, generators, ports, docker runner, deploy targets, history, rollback.
-    Module(name: "Deploy", dependencies: ["Ledger", "AWS", "Locations"], external: [mustache, logging, crypto], testDependencies: ["TestSupport", "Ledger", "JSON", "AWS"], testExternal: [yams, nioHTTP1], exclude: ["Templates"]),
+    Module(name: "Deploy", dependencies: ["Ledger", "AWS", "Locations", "LogTriage"], external: [mustache, logging, crypto], testDependencies: ["TestSupport", "Ledger", "JSON", "AWS"], testExternal: [yams, nioHTTP1], exclude: ["Templates"]),
     // The HTTP server behind `deployotron serve`.
     Module(name: "Notify", dependencies: ["Ledger", "JSON"], external: [hummingbird, httpTypes, nioCore, lifecycle, logging], testDependencies: ["TestSupport", "Ledger", "JSON"], testExternal: [ahc, nioCore, nioHTTP1, lifecycle, logging]),
     // deployotron's services as Claude tools.

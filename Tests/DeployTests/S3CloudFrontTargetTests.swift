@@ -150,6 +150,18 @@ struct S3CloudFrontTargetTests {
         #expect(try await rig.s3.bucketExists(rig.bucket) == false)
     }
 
+    @Test func aFailedBuildIsReportedFromItsLogAndNothingIsMade() async throws {
+        let rig = try Rig()
+        try Data(#"{"name":"site","scripts":{"build":"echo 'Error: Cannot find module vite-plugin-missing' >&2; exit 3"},"devDependencies":{"vite":"5"}}"#.utf8)
+            .write(to: rig.site.appendingPathComponent("package.json"))
+        let error = try await #require(throws: DeployError.self) { try await rig.deploy() }
+        #expect(error.code == .build)
+        #expect(error.step == "build site")
+        #expect(error.message.contains("exited with"))
+        #expect(try await rig.ledger.allDeployments(limit: nil).first?.status == .failed)
+        #expect(try await rig.s3.bucketExists(rig.bucket) == false)
+    }
+
     @Test func aBucketDeployotronDidNotMakeIsNeverUsed() async throws {
         let rig = try Rig()
         try await rig.s3.createBucket(rig.bucket)

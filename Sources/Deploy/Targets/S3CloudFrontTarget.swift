@@ -205,7 +205,7 @@ public struct S3CloudFrontTarget: DeployTarget {
             let output = try await runner.run("sh", ["-c", command], workingDirectory: state.appFolder, timeout: .seconds(1800)) { line in report(line) }
             state.logLines += output.lastLines(30)
             guard output.exitCode == 0 else {
-                throw DeployError(.build, "the build (\(command)) exited with \(output.exitCode):\n" + output.lastLines(15).joined(separator: "\n"))
+                throw DeployError(.build, "the build (\(command)) exited with \(output.exitCode):\n" + BuildFailure.explain(output))
             }
         }
         guard let folder = SiteFile.outputFolder(in: state.appFolder) else {
