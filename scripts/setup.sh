@@ -38,6 +38,7 @@ if [ "${1:-}" = "--test" ]; then
     echo "setup: installing moto[server], pytest, pexpect and boto3 for the tests" >&2
     pip_install 'moto[server]' pytest pexpect boto3
   fi
+  python3 -c 'import hcl2' >/dev/null 2>&1 || pip_install python-hcl2  # parses the generated Terraform in the tests
   # A real container engine for the engine tests (scripts/engine.sh): rootful podman behind the
   # docker CLI, runc, static busybox for FROM-scratch test images, compose v1 for the compose test.
   if [ "$(id -u)" -eq 0 ] || command -v sudo >/dev/null 2>&1; then

@@ -16,6 +16,7 @@ public struct DeployotronCommand: AsyncParsableCommand {
             DockerfileCommand.self,
             ComposeCommand.self,
             DeployCommand.self,
+            TerraformCommand.self,
             DeploymentsCommand.self,
             LogsCommand.self,
             AnalyzeCommand.self,
