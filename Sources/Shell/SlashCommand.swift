@@ -28,7 +28,7 @@ public enum SlashCommand: Sendable, Equatable {
 
     public static let specs: [Spec] = [
         Spec(name: "help", argument: nil, summary: "show these commands", needsModel: false),
-        Spec(name: "model", argument: "[NAME]", summary: "show the model, or switch to NAME", needsModel: false),
+        Spec(name: "model", argument: "[NAME]", summary: "the model in use and the models the API offers, or switch to NAME", needsModel: false),
         Spec(name: "cost", argument: nil, summary: "tokens in and out, cache reads and writes, estimated cost", needsModel: false),
         Spec(name: "clear", argument: nil, summary: "forget the conversation and start a new session", needsModel: false),
         Spec(name: "compact", argument: nil, summary: "summarise the conversation into a shorter one that keeps the deploy state", needsModel: true),
