@@ -81,6 +81,12 @@ public struct EC2Client: Sendable {
         return info.items(of: "ipPermissions").compactMap { $0["fromPort"].flatMap(Int.init) }.sorted()
     }
 
+    /// The public IPv4 address of a network interface, nil when it has none.
+    public func publicIP(networkInterface: String) async throws -> String? {
+        let answer = try await client.call("DescribeNetworkInterfaces", [("NetworkInterfaceId.1", networkInterface)])
+        return answer.items(of: "networkInterfaceSet").first?.child("association")?["publicIp"]
+    }
+
     public func deleteSecurityGroup(id: String) async throws {
         try await client.call("DeleteSecurityGroup", [("GroupId", id)])
     }

@@ -89,6 +89,8 @@ extension ECSClient {
         public var stoppedReason: String?
         public var stoppedAt: Date?
         public var containers: [Container]
+        /// The elastic network interface of an awsvpc task, once it has one.
+        public var networkInterfaceId: String?
 
         /// The task id: the last part of its ARN, and of its awslogs stream name.
         public var id: String { arn.split(separator: "/").last.map(String.init) ?? arn }
@@ -103,6 +105,8 @@ extension ECSClient {
             stoppedReason = json["stoppedReason"]?.stringValue
             stoppedAt = json["stoppedAt"]?.doubleValue.map(Date.init(timeIntervalSince1970:))
             containers = (json["containers"]?.arrayValue ?? []).map { Container($0) }
+            let eni = (json["attachments"]?.arrayValue ?? []).first { $0["type"]?.stringValue == "ElasticNetworkInterface" }
+            networkInterfaceId = (eni?["details"]?.arrayValue ?? []).first { $0["name"]?.stringValue == "networkInterfaceId" }?["value"]?.stringValue
         }
     }
 

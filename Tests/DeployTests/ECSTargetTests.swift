@@ -59,6 +59,29 @@ import Testing
         #expect(!ECSTarget.isSecretReference("hunter2"))
     }
 
+    @Test func theURLIsARunningTasksPublicIP() async throws {
+        let task: JSONValue = [
+            "taskArn": "arn:aws:ecs:eu-west-1:1:task/c/abc", "lastStatus": "RUNNING",
+            "attachments": [["type": "ElasticNetworkInterface", "details": [["name": "subnetId", "value": "subnet-1"], ["name": "networkInterfaceId", "value": "eni-42"]]]],
+        ]
+        let xml = #"<DescribeNetworkInterfacesResponse><networkInterfaceSet><item><networkInterfaceId>eni-42</networkInterfaceId><association><publicIp>203.0.113.7</publicIp></association></item></networkInterfaceSet></DescribeNetworkInterfacesResponse>"#
+        let replies = [
+            ECSScript.taskList(["arn:aws:ecs:eu-west-1:1:task/c/abc"]), ECSScript.json(["tasks": [task]]),
+            FakeResponse(status: 200, headers: ["content-type": "text/xml"], chunks: [.init(xml)]),
+        ]
+        try await FakeMessagesServer.with(replies) { server in
+            var environment = credentials
+            environment["AWS_ENDPOINT_URL"] = server.baseURL + "/aws"
+            let target = target(environment)
+            let details = ECSDeploymentDetails(region: "eu-west-1", repository: "r", repositoryURI: "r", image: "r:t", cluster: "c", service: "shop", logGroup: "/g", logStreamPrefix: "app")
+            let url = await target.publicURL(details, deploymentId: "ecs-svc/1", port: 8080, clients: try target.clients())
+            #expect(url == "http://203.0.113.7:8080")
+            let requests = await server.requests()
+            #expect(requests.first?.body?["startedBy"]?.stringValue == "ecs-svc/1")
+            #expect(requests.last?.bodyText == "Action=DescribeNetworkInterfaces&Version=2016-11-15&NetworkInterfaceId.1=eni-42")
+        }
+    }
+
     @Test func namesCarryTheGuid() {
         let names = ECSTarget.Names(name: "shop", guid: "7F3C2A1E-5b6d-4c8e-9a0f-123456789abc", cluster: nil)
         #expect(names.repository == "shop-7f3c2a1e-5b6d-4c8e-9a0f-123456789abc")
@@ -71,7 +94,7 @@ import Testing
 /// ECSTarget's steps through DeployService, on moto (which checks every signature) and a fake
 /// docker pushing to a stand-in registry; moto never rolls a service out, so the wait is scripted.
 @Suite(.enabled(if: MotoServer.isAvailable, "needs moto_server: source scripts/moto.sh; moto_start"))
-struct ECSTargetMotoTests {
+struct ECSTargetMotoTests: Sendable {
     let guid = UUID().uuidString.lowercased()
     let folder: TemporaryFolder
     let docker: FakeDocker
@@ -155,7 +178,8 @@ struct ECSTargetMotoTests {
         let ecsService = try #require(try await clients.ecs.service(cluster: names.cluster, name: "shop"))
         #expect(ecsService.taskDefinition == arn)
         #expect(recorder.watches.map(\.deploymentId) == [details.deploymentId])
-        #expect(try await clients.ec2.ingressPorts(group: try #require(details.securityGroup)) == [3000])
+        let group = try #require(details.securityGroup)
+        #expect(try await clients.ec2.ingressPorts(group: group) == [3000])
         #expect(try await clients.logs.logGroupTags(names.logGroup)?["deployotron:project"] == guid)
         #expect(target.resources(of: record)["ecsCluster"]?.stringValue == names.cluster)
         #expect(target.resources(of: record)["taskDefinition"]?.stringValue == arn)
@@ -202,4 +226,67 @@ final class WatchRecorder: Sendable {
     var shouldFail: Bool { state.withLock { $0.fail } }
     func record(_ watch: ECSDeploymentWatcher.Watch) { state.withLock { $0.watches.append(watch) } }
     func failNext() { state.withLock { $0.fail = true } }
+}
+
+/// Rollback and teardown on moto.
+@Suite(.enabled(if: MotoServer.isAvailable, "needs moto_server: source scripts/moto.sh; moto_start"))
+struct ECSTargetRollbackAndTeardownTests {
+    let base: ECSTargetMotoTests
+
+    init() throws {
+        base = try ECSTargetMotoTests()
+    }
+
+    /// What a push would have left in ECR: moto has no registry, so the image is put through the API.
+    func putImage(_ clients: ECSClients, repository: String, tag: String) async throws {
+        let manifest = #"{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":7023,"digest":"sha256:\#(String(repeating: "a", count: 64))"},"layers":[]}"#
+        try await clients.ecr.client.call("PutImage", ["repositoryName": .string(repository), "imageManifest": .string(manifest), "imageTag": .string(tag)])
+    }
+
+    @Test func rollbackReusesTheEarlierRevisionOnceItsImageIsInECR() async throws {
+        let (service, target) = try await base.service()
+        let first = try await service.deploy(DeployLocalInput(path: try base.app().path), to: .ecs)
+        _ = try await service.deploy(DeployLocalInput(path: try base.app().path), to: .ecs)
+        let firstRecord = try #require(try await base.ledger.deployment(id: first.deployment.id))
+        let firstDetails = try #require(target.details(of: firstRecord))
+        let clients = try target.clients()
+        let artifact = try #require(firstRecord.imageTag)
+        let (repository, tag) = try #require(ECSTarget.split(artifact))
+        try await putImage(clients, repository: repository, tag: tag)
+
+        let rollback = try await service.rollback(RollbackInput(deploymentId: first.deployment.id))
+        let record = try #require(try await base.ledger.deployment(id: rollback.deployment.id))
+        #expect(record.rollbackOf == first.deployment.id)
+        #expect(target.details(of: record)?.taskDefinitionArn == firstDetails.taskDefinitionArn)
+        #expect(try await clients.ecs.service(cluster: firstDetails.cluster, name: "shop")?.taskDefinition == firstDetails.taskDefinitionArn)
+        #expect(base.docker.calls().filter { $0.first == "build" }.count == 2)
+    }
+
+    @Test func teardownRemovesOnlyWhatIsTaggedWithTheGuid() async throws {
+        let (service, target) = try await base.service()
+        _ = try await service.deploy(DeployLocalInput(path: try base.app().path), to: .ecs)
+        let project = DeployProject(guid: base.guid, name: "shop")
+        let names = target.names(project)
+        let clients = try target.clients()
+
+        // Another project's log group under this one's name is not ours to delete.
+        var other = target
+        other.settings.executionRoleArn = "arn:aws:iam::123456789012:role/given"
+        try await clients.logs.deleteLogGroup(names.logGroup)
+        try await clients.logs.createLogGroup(names.logGroup, tags: ["deployotron:project": "someone-else"])
+
+        let preview = try await other.teardown(project, dryRun: true)
+        #expect(preview.map(\.description).contains("ECS service shop in cluster \(names.cluster)"))
+        #expect(!preview.contains { $0.description.hasPrefix("log group") })
+        #expect(!preview.contains { $0.description.hasPrefix("IAM role") })
+        #expect(try await clients.ecs.service(cluster: names.cluster, name: "shop") != nil)
+
+        let removed = try await other.teardown(project, dryRun: false)
+        #expect(removed.allSatisfy { $0.problem == nil }, "\(removed)")
+        #expect(try await clients.ecs.service(cluster: names.cluster, name: "shop") == nil)
+        #expect(try await clients.ecs.cluster(named: names.cluster) == nil)
+        #expect(try await clients.ecr.repository(named: names.repository) == nil)
+        #expect(try await clients.logs.logGroupTags(names.logGroup)?["deployotron:project"] == "someone-else")
+        #expect(try await clients.iam.role(named: names.executionRole) != nil)
+    }
 }

@@ -249,6 +249,17 @@ extension ECSTarget {
         report("ECS deployment \(deployment.id)")
     }
 
+    /// `http://<public ip>:<port>` of a running task of the deployment; nil when none has one yet.
+    func publicURL(_ details: ECSDeploymentDetails, deploymentId: String, port: Int, clients: ECSClients) async -> String? {
+        guard let arns = try? await clients.ecs.listTasks(cluster: details.cluster, startedBy: deploymentId, desiredStatus: "RUNNING"),
+              let tasks = try? await clients.ecs.describeTasks(cluster: details.cluster, tasks: Array(arns.prefix(10))) else { return nil }
+        for task in tasks {
+            guard let eni = task.networkInterfaceId, let ip = try? await clients.ec2.publicIP(networkInterface: eni) else { continue }
+            return "http://\(ip):\(port)"
+        }
+        return nil
+    }
+
     func waitForECS(_ state: inout DeployState, _ report: StepReporter) async throws {
         let details = try details(state)
         guard let deploymentId = details.deploymentId else { throw DeployError(.invalidState, "no ECS deployment to wait for") }
@@ -261,8 +272,13 @@ extension ECSTarget {
             return
         }
         do {
-            let observation = try await watcher(try clients()).wait(for: watch) { line, fraction in report(line, fraction: fraction) }
+            let clients = try clients()
+            let observation = try await watcher(clients).wait(for: watch) { line, fraction in report(line, fraction: fraction) }
             state.logLines.append("ECS \(deploymentId): \(observation.summary)")
+            if let url = await publicURL(details, deploymentId: deploymentId, port: try state.requireStack().port, clients: clients) {
+                state.deployment.url = url
+                report("answering at \(url) (a task's public IP: it changes when the task is replaced)")
+            }
         } catch let error as DeployError {
             state.logLines += error.message.split(separator: "\n").map(String.init)
             throw error
