@@ -53,7 +53,7 @@ public struct StreamAccumulator: Sendable {
         if name == "content_block_delta" {
             // Most events are deltas: decode them straight into their few fields.
             guard let delta = try? JSONDecoder().decode(DeltaEvent.self, from: Data(event.data.utf8)) else {
-                throw malformed("content_block_delta has no index or delta")
+                throw malformed("the API sent a content_block_delta that is not readable JSON with an index and a delta")
             }
             return apply(delta.delta, at: delta.index)
         }

@@ -129,18 +129,19 @@ extension REPL {
         terminal.line(Self.costReport(usage: usage, model: model, dollars: dollars))
     }
 
+    /// 1,234,567: grouped by hand, so the output does not depend on the locale.
+    static func count(_ value: Int) -> String {
+        let digits = Array(String(value.magnitude))
+        var out = ""
+        for (offset, digit) in digits.enumerated() {
+            if offset > 0, (digits.count - offset) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return (value < 0 ? "-" : "") + out
+    }
+
     /// "Tokens: 1,200 in, 350 out; cache: 5,000 read, 800 written. Estimated cost: $0.0123 (model)."
     static func costReport(usage: Usage, model: String, dollars: Double?) -> String {
-        func count(_ value: Int) -> String {
-            // 1,234,567: grouped by hand, so the output does not depend on the locale.
-            let digits = Array(String(value.magnitude))
-            var out = ""
-            for (offset, digit) in digits.enumerated() {
-                if offset > 0, (digits.count - offset) % 3 == 0 { out.append(",") }
-                out.append(digit)
-            }
-            return (value < 0 ? "-" : "") + out
-        }
         var line = "Tokens: \(count(usage.inputTokens)) in, \(count(usage.outputTokens)) out; "
         line += "cache: \(count(usage.cacheReadInputTokens)) read, \(count(usage.cacheCreationInputTokens)) written. "
         if let dollars {

@@ -78,7 +78,7 @@ public final class TurnPrinter: Sendable {
                 switch reason {
                 case .nearContextWindow(let tokens, let window):
                     let percent = Int((Double(tokens) / Double(max(window, 1)) * 100).rounded())
-                    out += style.dim("The conversation is at about \(percent)% of the model's context window (\(tokens) of \(window) tokens): compacting what came before this turn…")
+                    out += style.dim("The conversation is at about \(percent)% of the model's context window (\(REPL.count(tokens)) of \(REPL.count(window)) tokens): compacting what came before this turn…")
                 case .promptTooLong:
                     out += style.dim("The API said the prompt is too long: compacting what came before this turn, then asking again…")
                 }

@@ -198,7 +198,7 @@ import TestSupport
         try JSONValue(parsing: outcome.stdout)
     }
 
-    @Test(arguments: ["refusal", "max_tokens"])
+    @Test(arguments: ["refusal", "max_tokens", "model_context_window_exceeded"])
     func anEmptyAnswerIsAnErrorWithItsStopReasonAndTheSessionGoesOn(stopReason: String) async throws {
         let sandbox = try OneShotProcess.Sandbox()
         try await FakeMessagesServer.with([.sse(FakeStream.emptyText(stopReason: stopReason)), .sse(FakeStream.text("fine"))]) { server in
