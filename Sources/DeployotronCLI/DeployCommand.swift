@@ -25,7 +25,7 @@ struct DeployCommand: AsyncParsableCommand {
     @Argument(help: "The project folder (default: the current one).")
     var path: String = "."
 
-    @Option(help: "Where to deploy: local (a container on this machine's engine) or s3-cloudfront (a static site on AWS); ecs comes later.")
+    @Option(help: "Where to deploy: local (a container on this machine's engine) or s3-cloudfront (a static site on AWS) or ecs (a Fargate service on AWS).")
     var target: Target = .local
 
     @Option(help: "The image and container name (default: the folder's name).")
@@ -44,11 +44,11 @@ struct DeployCommand: AsyncParsableCommand {
     var store: String?
 
     func validate() throws {
-        guard target != .ecs else {
-            throw ValidationError("--target ecs is not available yet; use --target local or s3-cloudfront")
-        }
         if target == .s3CloudFront, !databases.isEmpty {
             throw ValidationError("--database goes with --target local; a static site on S3 + CloudFront has no database")
+        }
+        if target == .ecs, !databases.isEmpty {
+            throw ValidationError("--database goes with --target local; on ECS use a managed database and pass its URL with --env")
         }
         for pair in environment where !pair.contains("=") || pair.hasPrefix("=") {
             throw ValidationError("--env \(pair) is not KEY=VALUE")
@@ -68,7 +68,11 @@ struct DeployCommand: AsyncParsableCommand {
         let input = DeployLocalInput(
             path: workspace.projectRoot.path, name: name, projectId: try workspace.guid(), databases: databases, environment: variables)
         let progress = json ? nil : Self.progressPrinter(workspace.console)
-        let kind: DeployTargetKind = target == .s3CloudFront ? .s3CloudFront : .local
+        let kind: DeployTargetKind = switch target {
+        case .local: .local
+        case .s3CloudFront: .s3CloudFront
+        case .ecs: .ecs
+        }
         let outcome = try await Self.cancellable { try await service.deploy(input, to: kind, progress: progress) }
         if json {
             workspace.console.out(try DeployJSON.string(outcome))

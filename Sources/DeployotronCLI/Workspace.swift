@@ -52,7 +52,7 @@ struct Workspace: Sendable {
             ledgerLocation: location,
             target: LocalDockerTarget.standard(environment: environment),
             makeClient: { ClaudeClient(configuration: $0) }, console: console)
-        workspace.otherTargets = [S3CloudFrontTarget.standard(environment: environment)]
+        workspace.otherTargets = [S3CloudFrontTarget.standard(environment: environment), ECSTarget.standard(environment: environment)]
         return workspace
     }
 
