@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import JSON
+import TestSupport
 import Testing
 @testable import AWS
 

@@ -200,3 +200,74 @@ struct S3CloudFrontTargetTests {
         #expect(file("data.unknownext").contentType == "application/octet-stream")
     }
 }
+
+/// What moto cannot show: an invalidation that never completes, and throttling, from a scripted server.
+@Suite struct S3CloudFrontScriptedTests {
+    static func target(endpoint: String, folder: TemporaryFolder, clock: InstantClock) throws -> S3CloudFrontTarget {
+        let environment = [
+            "AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            "AWS_REGION": "us-east-1", "HOME": folder.url.path,
+        ]
+        let s3 = try S3Client.fromEnvironment(environment: environment)
+        let cloudFront = try CloudFrontClient.fromEnvironment(environment: environment)
+        return S3CloudFrontTarget(clients: { (s3, cloudFront) }, workRoot: folder.url, clock: clock, invalidationWait: .seconds(30), pollInterval: .seconds(5))
+    }
+
+    static func state(folder: TemporaryFolder) -> DeployState {
+        var state = DeployState(
+            deployment: DeploymentRecord(id: "0b1c2d3e-0000-4000-8000-000000000000", projectId: "guid-1", name: "site", target: .s3CloudFront, status: .inProgress, startedAt: Date()),
+            appFolder: folder.url, stack: nil, databases: [], environment: [:], build: true, previous: nil)
+        state.targetNotes["distributionId"] = "E2EXAMPLE"
+        state.targetNotes["changedPaths"] = "index.html"
+        return state
+    }
+
+    @Test func anInvalidationThatNeverCompletesEndsTheWaitAtItsBound() async throws {
+        let folder = try TemporaryFolder("invalidation")
+        let clock = InstantClock()
+        let created = ScriptedServer.Reply(status: 201, body: "<Invalidation><Id>I2NEVER</Id><Status>InProgress</Status></Invalidation>")
+        let pending = ScriptedServer.Reply(status: 200, body: "<Invalidation><Id>I2NEVER</Id><Status>InProgress</Status></Invalidation>")
+        try await ScriptedServer.with([created] + Array(repeating: pending, count: 20)) { server, url in
+            let target = try Self.target(endpoint: url, folder: folder, clock: clock)
+            var state = Self.state(folder: folder)
+            let messages = ProgressLog()
+            let reporter = StepReporter { message, fraction in
+                messages.handler(DeployProgress(step: "invalidate", stepIndex: 1, stepCount: 1, stepWeight: 1, fraction: fraction ?? 0, phase: .running, message: message))
+            }
+            try await target.invalidate(&state, reporter)
+            #expect(state.targetNotes["propagating"] == "I2NEVER")
+            #expect(messages.all.last?.message.contains("propagation continues") == true)
+            // Bounded: 30 s of waiting in 5 s polls is 6 sleeps and 7 looks, never more.
+            #expect(clock.sleepCount == 6)
+            let received = await server.received
+            #expect(received.count == 8)
+            #expect(received.first?.body.contains("<Path>/index.html</Path>") == true)
+            #expect(received.first?.body.contains("<Path>/</Path>") == true)
+        }
+    }
+
+    @Test func throttlingIsRetriedAndAccessDeniedIsOneLineSayingWhatToDo() async throws {
+        let folder = try TemporaryFolder("throttle")
+        let throttled = ScriptedServer.Reply(status: 400, body: "<ErrorResponse><Error><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>")
+        let created = ScriptedServer.Reply(status: 201, body: "<Invalidation><Id>I2DONE</Id><Status>InProgress</Status></Invalidation>")
+        let done = ScriptedServer.Reply(status: 200, body: "<Invalidation><Id>I2DONE</Id><Status>Completed</Status></Invalidation>")
+        try await ScriptedServer.with([throttled, created, done]) { server, url in
+            let target = try Self.target(endpoint: url, folder: folder, clock: InstantClock())
+            var state = Self.state(folder: folder)
+            try await target.invalidate(&state, StepReporter { _, _ in })
+            #expect(state.targetNotes["propagating"] == nil)
+            #expect(await server.received.count == 3)
+        }
+        let denied = ScriptedServer.Reply(status: 403, body: "<Error><Code>AccessDenied</Code><Message>User is not authorized to perform: s3:PutObject</Message></Error>")
+        try await ScriptedServer.with([denied]) { _, url in
+            let target = try Self.target(endpoint: url, folder: folder, clock: InstantClock())
+            let error = try await #require(throws: DeployError.self) {
+                _ = try await target.aws("uploading the release") { try await target.clients().s3.putObject(bucket: "b", key: "k", body: [1]) }
+            }
+            #expect(error.code == .aws)
+            #expect(error.message.contains("access denied"))
+            #expect(!error.message.contains("\n"))
+            #expect(!error.message.contains("wJalrXUtnFEMI"))
+        }
+    }
+}

@@ -3,32 +3,37 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
-import TestSupport
 
 /// A real HTTP server on 127.0.0.1 that answers requests from a script and remembers what it got,
 /// for the behaviour moto cannot produce on demand (throttling, 5xx, odd error bodies).
-actor ScriptedServer {
-    struct Reply: Sendable {
-        var status: Int
-        var headers: [String: String] = [:]
-        var body: String
+public actor ScriptedServer {
+    public struct Reply: Sendable {
+        public var status: Int
+        public var headers: [String: String]
+        public var body: String
+
+        public init(status: Int, headers: [String: String] = [:], body: String) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+        }
     }
 
-    struct Received: Sendable {
-        var method: String
-        var path: String
-        var headers: [(name: String, value: String)]
-        var body: String
+    public struct Received: Sendable {
+        public var method: String
+        public var path: String
+        public var headers: [(name: String, value: String)]
+        public var body: String
 
-        func header(_ name: String) -> String? {
+        public func header(_ name: String) -> String? {
             headers.first { $0.name.lowercased() == name.lowercased() }?.value
         }
     }
 
     private var replies: [Reply]
-    private(set) var received: [Received] = []
+    public private(set) var received: [Received] = []
 
-    init(replies: [Reply]) {
+    public init(replies: [Reply]) {
         self.replies = replies
     }
 
@@ -38,7 +43,7 @@ actor ScriptedServer {
     }
 
     /// Runs `body` with the server's base URL while it listens, then stops it.
-    static func with<T: Sendable>(
+    public static func with<T: Sendable>(
         _ replies: [Reply], _ body: @Sendable (ScriptedServer, String) async throws -> T
     ) async throws -> T {
         let server = ScriptedServer(replies: replies)
@@ -55,8 +60,13 @@ actor ScriptedServer {
             }
             return Response(status: .init(code: reply.status), headers: fields, body: .init(byteBuffer: ByteBuffer(string: reply.body)))
         }
-        router.post("/", use: handler)
-        router.post("/**", use: handler)
+        for path in ["/", "/**"] {
+            router.post(RouterPath(path), use: handler)
+            router.get(RouterPath(path), use: handler)
+            router.put(RouterPath(path), use: handler)
+            router.delete(RouterPath(path), use: handler)
+            router.head(RouterPath(path), use: handler)
+        }
         var logger = Logger(label: "scripted-server")
         logger.logLevel = .critical
         let port = BoundPort()
