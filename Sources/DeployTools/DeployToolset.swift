@@ -25,7 +25,7 @@ public struct DeployToolset: Sendable {
 
     public var tools: [Tool] {
         var tools = [
-            detectStack, generateDockerfile, generateCompose, deployLocal, deployStatic, listDeployments, deploymentStatus,
+            detectStack, generateDockerfile, generateCompose, deployLocal, deployStatic, deployECS, listDeployments, deploymentStatus,
             getLogs, rollback, stopDeployment, restartDeployment, removeDeployment, analyzeLogs,
         ]
         if resources != nil { tools.append(projectResources) }
@@ -127,6 +127,29 @@ public struct DeployToolset: Sendable {
         ) { input, context in
             let request = DeployLocalInput(path: try ServiceTool.resolve(input.path, in: context), name: input.name, projectId: guid)
             return try await service.deploy(request, to: .s3CloudFront) { progress in context.progress(progress.line) }
+        }
+    }
+
+    var deployECS: Tool {
+        let service = service
+        let guid = projectGuid
+        return ServiceTool.make(
+            name: "deploy_ecs",
+            description: """
+                Builds the project's image with docker, pushes it as deploy_<id> to an ECR repository named with the project's guid, \
+                and runs it as a Fargate service (default VPC, public IP, a security group opening only the app's port, logs in \
+                CloudWatch). Waits until ECS reports the new deployment COMPLETED with every task running; if the circuit breaker \
+                rolls it back it fails with the stopped tasks' reasons, exit codes and last log lines. Environment values that are \
+                Secrets Manager or SSM parameter ARNs go in as secret references. No databases. Needs AWS credentials and a region.
+                """,
+            risk: .changes,
+            input: DeployLocalToolInput.self,
+            summarize: { "ECS deploy of " + Self.nonEmpty($0.name ?? $0.path, or: "the project") }
+        ) { input, context in
+            let request = DeployLocalInput(
+                path: try ServiceTool.resolve(input.path, in: context), name: input.name, projectId: guid,
+                databases: input.databases, environment: input.environment)
+            return try await service.deploy(request, to: .ecs) { progress in context.progress(progress.line) }
         }
     }
 

@@ -49,7 +49,7 @@ import Testing
         defer { fixture.cleanUp() }
         let registry = try ToolRegistry(fixture.toolset.tools)
         let changing = Set(registry.tools.filter { $0.risk == .changes }.map(\.name))
-        #expect(changing == ["generate_dockerfile", "generate_compose", "deploy_local", "deploy_s3_cloudfront", "rollback", "stop_deployment", "restart_deployment", "remove_deployment"])
+        #expect(changing == ["generate_dockerfile", "generate_compose", "deploy_local", "deploy_s3_cloudfront", "deploy_ecs", "rollback", "stop_deployment", "restart_deployment", "remove_deployment"])
         #expect(registry.tool(named: "detect_stack")?.risk == .readOnly)
         #expect(registry.tool(named: "project_resources") != nil)
         for tool in registry.tools {
