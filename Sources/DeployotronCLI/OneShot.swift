@@ -25,8 +25,7 @@ struct OneShot {
         do {
             configuration = try workspace.claude.get()
         } catch {
-            Self.printError("\(error)")
-            throw ExitCode.failure
+            throw failBeforeTheTurn("\(error)", model: workspace.model)
         }
 
         let skills = workspace.skills
@@ -38,8 +37,7 @@ struct OneShot {
             system = try workspace.system(registry: registry, skills: skills)
             saved = try SessionChoice(options: options).load(from: workspace.transcripts, projectRoot: projectRoot)
         } catch {
-            Self.printError("\(error)")
-            throw ExitCode.failure
+            throw failBeforeTheTurn("\(error)", model: configuration.model)
         }
 
         // The session: a resumed one (with its model unless --model says otherwise), or a new
@@ -122,6 +120,21 @@ struct OneShot {
         case .success:
             break
         }
+    }
+
+    /// Says why nothing was sent (on stderr, and as the JSON report with `--output-format json`);
+    /// returns the exit status to throw.
+    func failBeforeTheTurn(_ message: String, model: String) -> ExitCode {
+        Self.printError(message)
+        if options.outputFormat == .json {
+            let report: JSONValue = [
+                "type": "result", "is_error": true, "result": .string(message), "stop_reason": .null, "tool_calls": [],
+                "usage": ["input_tokens": 0, "output_tokens": 0, "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0],
+                "estimated_cost_usd": 0, "model": .string(model), "session_id": .null,
+            ]
+            print(report.encodedString())
+        }
+        return ExitCode.failure
     }
 
     static func isCancellation(_ error: any Error) -> Bool {

@@ -150,6 +150,15 @@ import TestSupport
         #expect(outcome.stdout.isEmpty)
     }
 
+    @Test func withoutCredentialsTheJSONReportIsStillPrinted() async throws {
+        let sandbox = try OneShotProcess.Sandbox()
+        let outcome = try await OneShotProcess.run(["-p", "hi", "--output-format", "json"], in: sandbox, baseURL: nil, apiKey: nil)
+        #expect(outcome.status == 1)
+        let report = try JSONValue(parsing: outcome.stdout)
+        #expect(report["is_error"] == true)
+        #expect(report["result"]?.stringValue?.contains("ANTHROPIC_API_KEY") == true)
+    }
+
     @Test func continueResumesTheLastSessionOfTheProject() async throws {
         let sandbox = try OneShotProcess.Sandbox()
         try await FakeMessagesServer.with([.sse(FakeStream.text("first answer")), .sse(FakeStream.text("second answer"))]) { server in
