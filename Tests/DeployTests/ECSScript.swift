@@ -29,11 +29,11 @@ enum ECSScript {
         return .object(deployment)
     }
 
-    /// A DescribeServices answer for service `web`.
-    static func service(_ deployments: [JSONValue], events: [(String, Date, String)] = []) -> FakeResponse {
+    /// A DescribeServices answer for service `name`.
+    static func service(_ deployments: [JSONValue], events: [(String, Date, String)] = [], name: String = "web") -> FakeResponse {
         json([
             "services": [[
-                "serviceName": "web", "status": "ACTIVE", "desiredCount": 2,
+                "serviceName": .string(name), "status": "ACTIVE", "desiredCount": 2,
                 "deployments": .array(deployments),
                 "events": .array(events.map { ["id": .string($0.0), "createdAt": .number($0.1.timeIntervalSince1970), "message": .string($0.2)] }),
             ]],

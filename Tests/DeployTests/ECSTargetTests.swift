@@ -82,6 +82,39 @@ import Testing
         }
     }
 
+    @Test func anAttemptStoppedMidRolloutPointsTheServiceBackToThePreviousRevision() async throws {
+        let folder = try TemporaryFolder("ecs-discard")
+        let stack = DetectedStack(language: "node", framework: "express", packageManager: "npm", port: 3000, portSource: "framework", buildCommand: nil, startCommand: "npm start", startSource: "scripts", confidence: 90, evidence: [])
+        let previous = DeploymentRecord(id: "11111111-aaaa", projectId: "g-1", name: "shop", target: .ecs, status: .running, imageTag: "shop-g-1:deploy_11111111", startedAt: Date())
+        let current = DeploymentRecord(id: "22222222-bbbb", projectId: "g-1", name: "shop", target: .ecs, status: .inProgress, imageTag: "shop-g-1:deploy_22222222", startedAt: Date())
+        let details = { (revision: Int) -> ECSDeploymentDetails in
+            var details = ECSDeploymentDetails(region: "eu-west-1", repository: "shop-g-1", repositoryURI: "r", image: "r:t", cluster: "c", service: "shop", logGroup: "/g", logStreamPrefix: "app")
+            details.taskDefinitionArn = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:\(revision)"
+            details.updatedService = true
+            return details
+        }
+        let (earlier, ours) = (details(1), details(2))
+        let replies = [
+            ECSScript.service([ECSScript.deployment("ecs-svc/new", revision: 2, rollout: "IN_PROGRESS")], name: "shop"),
+            ECSScript.json(["service": ["serviceName": "shop"]]),
+        ]
+        try await FakeMessagesServer.with(replies) { server in
+            var environment = credentials
+            environment["AWS_ENDPOINT_URL"] = server.baseURL + "/aws"
+            var target = target(environment)
+            target.workRoot = folder.url
+            try target.writeFile(ECSDeploymentFile(plan: DeploymentPlan(deploymentId: previous.id, stack: stack, databases: [], environment: [:], appFolder: "/app"), ecs: earlier), of: previous)
+            target.runs[current.id] = ours
+            var state = DeployState(deployment: current, appFolder: URL(fileURLWithPath: "/app"), stack: stack, databases: [], environment: [:], build: true, previous: previous)
+            state.filesWritten = true
+            let notes = await target.discard(state)
+            #expect(notes == ["the service shop was pointed back to web:1"])
+            let update = try #require(await server.requests().last?.body)
+            #expect(update["taskDefinition"]?.stringValue == "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1")
+            #expect(target.runs[current.id] == nil)
+        }
+    }
+
     @Test func namesCarryTheGuid() {
         let names = ECSTarget.Names(name: "shop", guid: "7F3C2A1E-5b6d-4c8e-9a0f-123456789abc", cluster: nil)
         #expect(names.repository == "shop-7f3c2a1e-5b6d-4c8e-9a0f-123456789abc")
