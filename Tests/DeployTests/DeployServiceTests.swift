@@ -228,12 +228,37 @@ import Testing
         try harness.docker.respond("version", stderr: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n", exitCode: 1)
 
         let error = try await #require(throws: DeployError.self) { try await harness.service.deployLocal(DeployLocalInput(path: app.path)) }
+        #expect(error.code == .preflight)
         #expect(!error.message.contains("\n"))
         #expect(error.message.lowercased().contains("engine"))
         #expect(try await harness.ledger.allDeployments(limit: nil).isEmpty)
         #expect(try await harness.ledger.portAllocations().isEmpty)
         #expect(harness.docker.calls().allSatisfy { $0.first == "version" })
         #expect(!FileManager.default.fileExists(atPath: harness.folder.url.appendingPathComponent("work").path))
+    }
+
+    @Test func aDatabaseWithoutComposeIsSaidBeforeAnythingIsLockedOrWritten() async throws {
+        let harness = try DeployHarness()
+        let app = try harness.expressApp()
+        try harness.docker.respond("compose", stderr: "docker: 'compose' is not a docker command.\n", exitCode: 1)
+        // A PATH without docker-compose (the fake docker needs only cat): docker is called by its full path.
+        let tools = harness.folder.url.appendingPathComponent("bin-without-compose", isDirectory: true)
+        try FileManager.default.createDirectory(at: tools, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: tools.appendingPathComponent("cat").path, withDestinationPath: "/bin/cat")
+        var target = harness.target
+        target.docker.runner = ProcessRunner(environment: ["PATH": tools.path])
+        let service = DeployService(
+            store: harness.ledger, target: target, projects: { _ in DeployProject(guid: DeployHarness.guid, name: "shop") }, git: nil)
+
+        let error = try await #require(throws: DeployError.self) {
+            try await service.deployLocal(DeployLocalInput(path: app.path, databases: [.postgres]))
+        }
+        #expect(error.code == .preflight)
+        #expect(error.message.contains("postgres"))
+        #expect(error.message.contains("docker-compose"))
+        #expect(!error.message.contains("\n"))
+        #expect(try await harness.ledger.allDeployments(limit: nil).isEmpty)
+        #expect(harness.docker.calls("run").isEmpty && harness.docker.calls("build").isEmpty)
     }
 
     @Test func cancellingDuringTheBuildUndoesTheAttemptAndKeepsThePreviousVersion() async throws {

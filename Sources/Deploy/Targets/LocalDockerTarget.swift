@@ -108,7 +108,12 @@ public struct LocalDockerTarget: DeployTarget {
     // MARK: - Before anything starts
 
     public func preflight(_ request: DeployRequest) async throws {
-        _ = try await docker.engineInfo()
+        do {
+            _ = try await docker.engineInfo()
+        } catch var error as DeployError {
+            error.code = .preflight
+            throw error
+        }
         if !request.databases.isEmpty {
             guard await docker.composeAvailable() else {
                 throw DeployError(.preflight, "a database was asked for (\(request.databases.map(\.rawValue).joined(separator: ", "))), which runs with compose, but neither `docker compose` nor `docker-compose` is installed: install one, or deploy without --database")
