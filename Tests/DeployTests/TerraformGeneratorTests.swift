@@ -34,7 +34,13 @@ struct TerraformGeneratorTests {
         #expect(TerraformTools.variableDefault(parsed.variables, "cpu") as? Int == 512)
         #expect(TerraformTools.text(TerraformTools.variableDefault(parsed.variables, "project_guid")) == options.projectGuid)
         #expect(TerraformTools.variableDefault(parsed.variables, "secrets") as? [String: Any] != nil)
-        #expect(TerraformTools.names(parsed.outputs, "output").isSuperset(of: ["ecr_repository_url", "ecs_service", "log_group"]))
+        #expect(TerraformTools.names(parsed.outputs, "output").isSuperset(of: ["ecr_repository_url", "ecs_service", "log_group", "url"]))
+
+        // The load balancer is there only when asked for.
+        #expect(resources.isSuperset(of: ["aws_lb.app", "aws_lb_target_group.app", "aws_lb_listener.http"]))
+        #expect(TerraformTools.variableDefault(parsed.variables, "load_balancer") as? Bool == false)
+        let balancer = try #require(TerraformTools.block(parsed.main, "resource", "aws_lb", "app"))
+        #expect(TerraformTools.text(balancer["count"]) == "${var.load_balancer ? 1 : 0}")
     }
 
     @Test func staticSiteKeepsTheBucketPrivateBehindCloudFront() throws {
