@@ -10,8 +10,8 @@ public func buildRouter(
     configuration: NotifyServerConfiguration,
     clock: any Clock<Duration> = ContinuousClock(),
     now: @escaping @Sendable () -> Date = { Date() }
-) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+) -> Router<NotifyRequestContext> {
+    let router = Router(context: NotifyRequestContext.self)
     router.add(middleware: JSONErrorMiddleware())
     if let token = configuration.token {
         router.add(middleware: BearerTokenMiddleware(token: token))
@@ -35,6 +35,11 @@ public func buildApplication(
     let router = buildRouter(store: store, configuration: configuration, clock: clock, now: now)
     return Application(
         router: router,
+        // A request that stops arriving gets a 408 (ClientDepartureHandler); a connection that sends
+        // nothing (no request, or one that stops inside its headers) is closed a second later.
+        server: .http1(configuration: .init(
+            additionalChannelHandlers: [ClientDepartureHandler(idleTimeout: timeAmount(configuration.idleTimeout))],
+            idleTimeout: timeAmount(configuration.idleTimeout + .seconds(1)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         onServerRunning: onServerRunning,
         logger: logger
@@ -73,4 +78,9 @@ func bindFailure(_ error: IOError, configuration: NotifyServerConfiguration) -> 
     default:
         return nil
     }
+}
+
+func timeAmount(_ duration: Duration) -> TimeAmount {
+    let (seconds, attoseconds) = duration.components
+    return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
 }

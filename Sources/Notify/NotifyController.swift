@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import JSON
 import Ledger
+import Logging
 import NIOCore
 
 /// The endpoints of `deployotron serve`: build agents post events, clients read them back.
@@ -12,7 +13,7 @@ struct NotifyController: Sendable {
     let clock: any Clock<Duration>
     let now: @Sendable () -> Date
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<NotifyRequestContext>) {
         router.get("/healthz") { _, _ in Response.json(["status": "ok"]) }
         router.post("/notify") { request, context in try await self.notify(request, context: context) }
         router.get("/api/projects/{guid}/resources") { request, context in try await self.resources(request, context: context) }
@@ -22,7 +23,7 @@ struct NotifyController: Sendable {
 
     // MARK: - POST /notify
 
-    func notify(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    func notify(_ request: Request, context: NotifyRequestContext) async throws -> Response {
         // The first field of each name: HTTPFields' subscript joins every field of a name into a new string.
         let contentType = request.headers.first { $0.name == .contentType }?.value
         guard let contentType, Self.isJSONMediaType(contentType) else {
@@ -32,12 +33,7 @@ struct NotifyController: Sendable {
         if let length = request.headers.first(where: { $0.name == .contentLength }).flatMap({ Int($0.value) }), length > limit {
             throw NotifyError(.contentTooLarge, "the body is \(length) bytes; the limit is \(limit)")
         }
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            throw NotifyError(.contentTooLarge, "the body is over the limit of \(limit) bytes")
-        }
+        let body = try await collectBody(request.body, limit: limit, context: context)
         let event = try NotifyEventParser.parse(body)
         let stored = try await store.record(event, at: now())
         // The hot path: the acknowledgement is written by hand rather than through an encoder.
@@ -45,6 +41,28 @@ struct NotifyController: Sendable {
             ? "\"\(stored.guid)\"" : JSONValue.string(stored.guid).encodedString()
         let reply = ByteBuffer(string: "{\"guid\":\(guid),\"ok\":true,\"sequence\":\(stored.sequence)}\n")
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: reply))
+    }
+
+    /// The body, at most `limit` bytes. A body that stops arriving is answered 408 by
+    /// `ClientDepartureHandler`, which closes the connection; a client that leaves mid-upload (or
+    /// is cut off so) is logged at debug level, as the ordinary event it is.
+    func collectBody(_ body: RequestBody, limit: Int, context: NotifyRequestContext) async throws -> ByteBuffer {
+        var buffer = ByteBuffer()
+        do {
+            for try await chunk in body {
+                guard buffer.readableBytes + chunk.readableBytes <= limit else {
+                    throw NotifyError(.contentTooLarge, "the body is over the limit of \(limit) bytes")
+                }
+                var chunk = chunk
+                buffer.writeBuffer(&chunk)
+            }
+            return buffer
+        } catch let error as NotifyError {
+            throw error
+        } catch {
+            context.logger.debug("the client left during its upload, or stopped sending it", metadata: ["error": "\(error)"])
+            throw NotifyError(.badRequest, "the body ended before it was complete")
+        }
     }
 
     /// Whether a Content-Type names application/json, in any case, with or without parameters.
@@ -67,7 +85,7 @@ struct NotifyController: Sendable {
     // MARK: - Reading
 
     /// A path parameter, percent-decoded: `/api/projects/my%2Dapp/...` names `my-app`.
-    static func pathParameter(_ name: String, context: BasicRequestContext) throws -> String {
+    static func pathParameter(_ name: String, context: NotifyRequestContext) throws -> String {
         let raw = try context.parameters.require(name)
         guard let decoded = raw.removingPercentEncoding else {
             throw NotifyError(.badRequest, "the \(name) in the path is not valid percent-encoded UTF-8")
@@ -76,7 +94,7 @@ struct NotifyController: Sendable {
     }
 
     /// The guid of the path, which must be one `/notify` could have accepted.
-    static func guidParameter(context: BasicRequestContext) throws -> String {
+    static func guidParameter(context: NotifyRequestContext) throws -> String {
         let guid = try pathParameter("guid", context: context)
         guard ProjectGuid.isValid(guid) else {
             throw NotifyError(.badRequest, "a project's guid is \(ProjectGuid.rule); the path names none")
@@ -84,7 +102,7 @@ struct NotifyController: Sendable {
         return guid
     }
 
-    func resources(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    func resources(_ request: Request, context: NotifyRequestContext) async throws -> Response {
         let guid = try Self.guidParameter(context: context)
         guard let record = try await store.resources(guid: guid) else {
             throw NotifyError(.notFound, "no resources recorded for project \(guid)")
@@ -92,13 +110,13 @@ struct NotifyController: Sendable {
         return Response.json(["resources": record.jsonValue])
     }
 
-    func deployments(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    func deployments(_ request: Request, context: NotifyRequestContext) async throws -> Response {
         let userId = try Self.pathParameter("userId", context: context)
         let records = try await store.resources(userId: userId)
         return Response.json(["projects": .array(records.map(\.jsonValue))])
     }
 
-    func events(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    func events(_ request: Request, context: NotifyRequestContext) async throws -> Response {
         let guid = try Self.guidParameter(context: context)
         let query = request.uri.queryParameters
         var after: Int64?
@@ -129,7 +147,8 @@ struct NotifyController: Sendable {
         }
         let stream = EventStream(
             store: store, guid: guid, after: after ?? 0,
-            pollInterval: configuration.eventPollInterval, keepAliveInterval: configuration.keepAliveInterval, clock: clock)
+            pollInterval: configuration.eventPollInterval, keepAliveInterval: configuration.keepAliveInterval, clock: clock,
+            presence: await context.clientPresence())
         return Response(
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],

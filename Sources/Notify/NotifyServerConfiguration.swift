@@ -14,11 +14,17 @@ public struct NotifyServerConfiguration: Sendable {
     public var eventPollInterval: Duration
     /// How long a live event stream may stay silent before it sends a comment to keep proxies open.
     public var keepAliveInterval: Duration
+    /// How long a client may stop sending: a request whose body stalls this long gets a 408 and the
+    /// connection closes; a connection with no request at all (or half its headers) is closed a
+    /// second later.
+    public var idleTimeout: Duration
 
     public init(
         host: String = "127.0.0.1", port: Int = 8082, token: String? = nil, maxBodySize: Int = 1 << 20,
-        eventPollInterval: Duration = .milliseconds(250), keepAliveInterval: Duration = .seconds(15)
+        eventPollInterval: Duration = .milliseconds(250), keepAliveInterval: Duration = .seconds(15),
+        idleTimeout: Duration = .seconds(30)
     ) {
+        self.idleTimeout = idleTimeout
         self.host = host
         self.port = port
         self.token = token

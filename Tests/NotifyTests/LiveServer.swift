@@ -22,12 +22,13 @@ struct LiveServer {
     static func with<T: Sendable>(
         store: any ResourceStore,
         configuration: NotifyServerConfiguration = NotifyServerConfiguration(port: 0),
+        logger: Logger = quiet,
         _ body: @Sendable (LiveServer) async throws -> T
     ) async throws -> T {
         var configuration = configuration
         configuration.port = 0
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = try buildApplication(store: store, configuration: configuration, logger: quiet) { channel in
+        let app = try buildApplication(store: store, configuration: configuration, logger: logger) { channel in
             portContinuation.yield(channel.localAddress?.port ?? 0)
             portContinuation.finish()
         }
