@@ -50,6 +50,23 @@ extension CloudWatchLogsClient {
         return (answer["logStreams"]?.arrayValue ?? []).compactMap { $0["logStreamName"]?.stringValue }
     }
 
+    /// The newest `limit` events of the group's most recently written streams, oldest first.
+    public func latestEvents(group: String, limit: Int, streams streamCount: Int = 5) async throws -> [Event] {
+        var events: [Event] = []
+        for stream in try await logStreams(group: group, limit: streamCount) {
+            let answer = try await client.call("GetLogEvents", [
+                "logGroupName": .string(group), "logStreamName": .string(stream), "startFromHead": false,
+                "limit": .number(Double(min(max(limit, 1), 10_000))),
+            ])
+            events += Self.events(answer).map { event in
+                var event = event
+                event.stream = event.stream ?? stream
+                return event
+            }
+        }
+        return Array(events.sorted { $0.timestamp < $1.timestamp }.suffix(limit))
+    }
+
     /// Writes events to a stream (created if missing); tests and seeds use it.
     public func putLogEvents(group: String, stream: String, messages: [(Date, String)]) async throws {
         do {

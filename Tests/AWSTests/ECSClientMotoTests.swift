@@ -77,6 +77,8 @@ struct ECSClientMotoTests {
         #expect(try await logs.logStreams(group: group, prefix: "app/app/") == ["app/app/task1"])
         let events = try await logs.logEvents(group: group, stream: "app/app/task1")
         #expect(events.map(\.message) == ["listening on 8080", "GET / 200"])
+        try await logs.putLogEvents(group: group, stream: "app/app/task2", messages: (2..<6).map { (start.addingTimeInterval(Double($0)), "line \($0)") })
+        #expect(try await logs.latestEvents(group: group, limit: 3).map(\.message) == ["line 3", "line 4", "line 5"])
         try await logs.deleteLogGroup(group)
         try await logs.deleteLogGroup(group)
         #expect(try await logs.logGroupTags(group) == nil)

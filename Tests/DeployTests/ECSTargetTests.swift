@@ -216,6 +216,9 @@ struct ECSTargetMotoTests: Sendable {
         #expect(try await clients.logs.logGroupTags(names.logGroup)?["deployotron:project"] == guid)
         #expect(target.resources(of: record)["ecsCluster"]?.stringValue == names.cluster)
         #expect(target.resources(of: record)["taskDefinition"]?.stringValue == arn)
+        let now = Date()
+        try await clients.logs.putLogEvents(group: names.logGroup, stream: "app/app/task1", messages: [(now, "listening on 3000"), (now.addingTimeInterval(1), "GET / 200")])
+        #expect(try await target.logs(record, tail: 1) == ["GET / 200"])
 
         let second = try await service.deploy(DeployLocalInput(path: try app().path), to: .ecs)
         let secondRecord = try #require(try await ledger.deployment(id: second.deployment.id))

@@ -85,13 +85,12 @@ extension ECSTarget {
         try? FileManager.default.removeItem(at: folder(of: deployment))
     }
 
-    /// The app's CloudWatch log lines since the deployment started, last `tail`.
+    /// The app's last `tail` CloudWatch log lines (its most recently written task streams), since
+    /// the deployment started.
     public func logs(_ deployment: DeploymentRecord, tail: Int) async throws -> [String] {
         let (details, clients) = try requireDetails(deployment)
-        let events = try await aws("reading \(details.logGroup)") {
-            try await clients.logs.filterLogEvents(group: details.logGroup, from: deployment.startedAt, limit: 10_000)
-        }
-        return events.suffix(tail).map(\.message)
+        let events = try await aws("reading \(details.logGroup)") { try await clients.logs.latestEvents(group: details.logGroup, limit: tail) }
+        return events.filter { $0.timestamp >= deployment.startedAt.addingTimeInterval(-60) }.map(\.message)
     }
 
     /// `running` while the service's primary deployment runs this deployment's revision with tasks up.
