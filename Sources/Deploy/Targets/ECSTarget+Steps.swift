@@ -18,6 +18,7 @@ extension ECSTarget {
     }
 
     /// Runs `body`, turning an AWS failure into a deploy error naming what was being done.
+    @discardableResult
     func aws<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()

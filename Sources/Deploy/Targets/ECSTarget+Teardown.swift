@@ -32,7 +32,7 @@ extension ECSTarget {
         }
 
         let cluster = try await aws("looking up \(names.cluster)") { try await clients.ecs.cluster(named: names.cluster) }
-        if let cluster, let service = try await aws("looking up \(names.service)", { try await clients.ecs.service(cluster: names.cluster, name: names.service) }),
+        if cluster != nil, let service = try await aws("looking up \(names.service)", { try await clients.ecs.service(cluster: names.cluster, name: names.service) }),
            ours(try? await clients.ecs.tags(of: service.arn)) {
             await remove("ECS service \(names.service) in cluster \(names.cluster)") {
                 try await clients.ecs.deleteService(cluster: names.cluster, name: names.service)
