@@ -74,6 +74,14 @@ public struct EC2Client: Sendable {
         }
     }
 
+    /// Closes TCP `port` (opened to the world by `allowIngress`).
+    public func revokeIngress(group: String, port: Int) async throws {
+        try await client.call("RevokeSecurityGroupIngress", [
+            ("GroupId", group), ("IpPermissions.1.IpProtocol", "tcp"), ("IpPermissions.1.FromPort", String(port)),
+            ("IpPermissions.1.ToPort", String(port)), ("IpPermissions.1.IpRanges.1.CidrIp", "0.0.0.0/0"),
+        ])
+    }
+
     /// The TCP ports `group` opens to anyone, sorted.
     public func ingressPorts(group: String) async throws -> [Int] {
         let answer = try await client.call("DescribeSecurityGroups", [("GroupId.1", group)])

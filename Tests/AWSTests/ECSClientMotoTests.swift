@@ -45,6 +45,10 @@ struct ECSClientMotoTests {
         #expect(group.id == id)
         #expect(group.tags["deployotron:project"] == "guid-2")
         #expect(try await ec2.ingressPorts(group: id) == [8080])
+        try await ec2.allowIngress(group: id, port: 9090)
+        #expect(try await ec2.ingressPorts(group: id) == [8080, 9090])
+        try await ec2.revokeIngress(group: id, port: 8080)
+        #expect(try await ec2.ingressPorts(group: id) == [9090])
         try await ec2.deleteSecurityGroup(id: id)
         #expect(try await ec2.securityGroup(named: name, vpc: vpc) == nil)
     }

@@ -101,7 +101,13 @@ extension ECSTarget {
             report("created security group \(names.securityGroup)")
         }
         guard let group else { return }
-        try await aws("opening port \(stack.port) in \(group)") { try await clients.ec2.allowIngress(group: group, port: stack.port) }
+        try await aws("opening port \(stack.port) in \(group)") {
+            try await clients.ec2.allowIngress(group: group, port: stack.port)
+            // Only the app's port: one an earlier version listened on is closed again.
+            for port in try await clients.ec2.ingressPorts(group: group) where port != stack.port {
+                try await clients.ec2.revokeIngress(group: group, port: port)
+            }
+        }
 
         let registry = settings.registryHost.map { "\($0)/\(names.repository)" } ?? repository.uri
         var details = ECSDeploymentDetails(
