@@ -216,6 +216,9 @@ struct ECSTargetMotoTests: Sendable {
         #expect(try await clients.logs.logGroupTags(names.logGroup)?["deployotron:project"] == guid)
         #expect(target.resources(of: record)["ecsCluster"]?.stringValue == names.cluster)
         #expect(target.resources(of: record)["taskDefinition"]?.stringValue == arn)
+        // The record keeps the revision, the digest and the ECS deployment for later readers.
+        #expect(record.logExcerpt?.contains("task definition \(arn)") == true)
+        #expect(record.logExcerpt?.contains("digest sha256:0123abcd") == true)
         let now = Date()
         try await clients.logs.putLogEvents(group: names.logGroup, stream: "app/app/task1", messages: [(now, "listening on 3000"), (now.addingTimeInterval(1), "GET / 200")])
         #expect(try await target.logs(record, tail: 1) == ["GET / 200"])

@@ -171,6 +171,7 @@ extension ECSTarget {
         let inECR = settings.registryHost == nil ? try? await clients.ecr.image(repository: details.repository, tag: tag) : nil
         details.imageDigest = inECR?.digest ?? pushed
         try save(details, state)
+        state.logLines.append("pushed \(details.image)" + (details.imageDigest.map { " digest \($0)" } ?? ""))
         report("pushed \(details.image)" + (details.imageDigest.map { " (\($0))" } ?? ""), fraction: 1)
     }
 
@@ -209,6 +210,7 @@ extension ECSTarget {
         let arn = try await aws("registering the task definition") { try await clients.ecs.registerTaskDefinition(input) }
         details.taskDefinitionArn = arn
         try save(details, state)
+        state.logLines.append("task definition \(arn)")
         report("registered \(ECSDeploymentWatcher.revision(arn)) (\(settings.size.cpu) CPU, \(settings.size.memory) MiB" + (secrets.isEmpty ? ")" : ", \(secrets.count) secret references)"))
     }
 
@@ -253,6 +255,7 @@ extension ECSTarget {
         }
         details.deploymentId = deployment.id
         try save(details, state)
+        state.logLines.append("ECS deployment \(deployment.id) of \(details.service) in \(details.cluster)")
         report("ECS deployment \(deployment.id)")
     }
 
