@@ -12,6 +12,8 @@ struct NotifyController: Sendable {
     let configuration: NotifyServerConfiguration
     let clock: any Clock<Duration>
     let now: @Sendable () -> Date
+    /// Live streams woken by this server's own writes.
+    let wakeups = EventWakeups()
 
     func addRoutes(to router: Router<NotifyRequestContext>) {
         router.get("/healthz") { _, _ in Response.json(["status": "ok"]) }
@@ -36,6 +38,7 @@ struct NotifyController: Sendable {
         let body = try await collectBody(request.body, limit: limit, context: context)
         let event = try NotifyEventParser.parse(body)
         let stored = try await store.record(event, at: now())
+        wakeups.wake(stored.guid)
         // The hot path: the acknowledgement is written by hand rather than through an encoder.
         let guid = stored.guid.utf8.allSatisfy { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 < 0x7F }
             ? "\"\(stored.guid)\"" : JSONValue.string(stored.guid).encodedString()
@@ -148,7 +151,7 @@ struct NotifyController: Sendable {
         let stream = EventStream(
             store: store, guid: guid, after: after ?? 0,
             pollInterval: configuration.eventPollInterval, keepAliveInterval: configuration.keepAliveInterval, clock: clock,
-            presence: await context.clientPresence())
+            presence: await context.clientPresence(), wakeups: wakeups)
         return Response(
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],

@@ -83,6 +83,22 @@ import Glibc
             #expect(quiet, "the stream kept polling after its client left")
         }
     }
+
+    @Test func anEventThisServerRecordsWakesItsProjectsStreamsAtOnce() async throws {
+        let dir = try TemporaryDirectory()
+        // Polling once an hour: only the wake-up can deliver the event within the test.
+        let configuration = NotifyServerConfiguration(port: 0, eventPollInterval: .seconds(3600), keepAliveInterval: .seconds(3600))
+        try await LiveServer.with(store: try SQLiteLedger(path: dir.path("l.sqlite")), configuration: configuration) { server in
+            let socket = try RawClient(server)
+            defer { socket.close() }
+            try socket.send("GET /api/projects/woken/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
+            #expect(await socket.readOffPool(until: "retry: 1000").contains("retry: 1000"))
+            let posted = try await server.post(#"{"guid":"woken","type":"status","message":"building"}"#)
+            #expect(posted.status == 200)
+            let text = await socket.readOffPool(until: "building")
+            #expect(text.contains("event: status") && text.contains("building"), "\(text)")
+        }
+    }
 }
 
 // MARK: - Helpers

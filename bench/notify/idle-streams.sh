@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # What idle live event streams cost `deployotron serve`: the server's CPU time with no streams,
 # with STREAMS open streams on projects that receive nothing, and after their clients left.
-# Each open stream polls the ledger every 250 ms (eventPollInterval); a stream whose client left
-# stops at once, so the last figure should match the first.
+# An open stream polls the ledger every 250 ms (eventPollInterval) while events come, backing off
+# to every 2 s while its project is quiet; an event this server records wakes its project's streams
+# at once. A stream whose client left stops at once, so the last figure should match the first.
 #
 # Measured 2026-12-03 on the shared 2-core build machine, debug build (BIN=.build/debug/deployotron,
-# STREAMS=200, 5 s phases, other builds running): 0.0% of a core with no streams, 37.8% with 200
-# idle streams (about 1.9 ms of CPU per second, 0.19% of a core, per stream), 0.0% after the
-# clients left. The release build costs less per stream (issue 15 saw 0.65 of a core for 500).
+# STREAMS=200, 5 s phases, other builds running), no streams / 200 idle streams / clients gone:
+#   polling every 250 ms:  0.0% / 37.8% of a core / 0.0%  (about 1.9 ms of CPU per second per stream)
+#   with the back-off:     0.0% /  6.0% of a core / 0.0%  (about 0.3 ms of CPU per second per stream)
+# The release build costs less per stream (issue 15 saw 0.65 of a core for 500 streams at 250 ms).
 #
 # Usage: [STREAMS=500] [BIN=path/to/deployotron] bench/notify/idle-streams.sh [seconds per phase, default 10]
 # Without BIN it builds and measures the release binary.
