@@ -28,7 +28,7 @@ struct NotifyScriptCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard Self.isSafeGuid(guid) else {
-            throw ValidationError("--guid must be 1 to 256 letters, digits, '.', '_' or '-', not \(guid.debugDescription)")
+            throw ValidationError("--guid must be \(ProjectGuid.rule), not \(guid.debugDescription)")
         }
         guard url.hasPrefix("http://") || url.hasPrefix("https://"), !url.contains("'"), !url.contains("\n") else {
             throw ValidationError("--url must be an http:// or https:// address, e.g. http://localhost:8082")
@@ -68,7 +68,8 @@ struct NotifyScriptCommand: AsyncParsableCommand {
             .replacingOccurrences(of: urlLine, with: "TEMPLATE_URL='\(url)'")
     }
 
+    /// The rule `/notify` applies, so a script is never made for a guid the server would refuse.
     static func isSafeGuid(_ guid: String) -> Bool {
-        (1...256).contains(guid.count) && guid.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") }
+        ProjectGuid.isValid(guid)
     }
 }
