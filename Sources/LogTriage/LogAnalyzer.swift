@@ -59,6 +59,21 @@ public struct LogAnalyzer: Sendable {
         return report(reader.totals, miner: pipeline.miner, collector: pipeline.collector, hits: pipeline.hits)
     }
 
+    /// A template's pattern with the secrets of its sample line kept out. Masking turns parts of a
+    /// secret into wildcards, so the redactor may no longer recognise what is left of it in the
+    /// pattern; the sample line, whole, it does recognise. When the sample held a secret, the pattern
+    /// is rebuilt from the redacted sample, keeping the pattern's wildcards where the two line up
+    /// token for token, and is the redacted sample itself where they do not.
+    func safePattern(_ pattern: String, sample: String, redactedSample: String) -> String {
+        let redacted = redactor.redact(pattern)
+        guard redactedSample != sample else { return redacted }
+        let wildcard = "<*>"
+        let patternTokens = redacted.split(separator: " ", omittingEmptySubsequences: true)
+        let sampleTokens = redactedSample.split(whereSeparator: \.isWhitespace)
+        guard patternTokens.count == sampleTokens.count else { return redactedSample }
+        return zip(patternTokens, sampleTokens).map { $0 == wildcard ? wildcard : String($1) }.joined(separator: " ")
+    }
+
     /// The per-line work, as one value so the hot loop mutates a single struct in place.
     struct LinePipeline {
         let analyzer: LogAnalyzer
@@ -179,9 +194,9 @@ public struct LogAnalyzer: Sendable {
         let limited = options.templateLimit.map { Array(order.prefix(max(0, $0))) } ?? order
         let templates = limited.map { index in
             let cluster = miner.clusters[index]
-            return LogAnalysis.Template(id: index, pattern: redactor.redact(miner.pattern(Int32(index))),
-                                        count: cluster.count, firstLine: cluster.firstLine,
-                                        sample: redactor.redact(cluster.sample))
+            let sample = redactor.redact(cluster.sample)
+            return LogAnalysis.Template(id: index, pattern: safePattern(miner.pattern(Int32(index)), sample: cluster.sample, redactedSample: sample),
+                                        count: cluster.count, firstLine: cluster.firstLine, sample: sample)
         }
         let signatureHits = hits.sorted { ($0.value.first[0], $0.key) < ($1.value.first[0], $1.key) }.map { index, tally in
             let signature = catalogue.signatures[index]
