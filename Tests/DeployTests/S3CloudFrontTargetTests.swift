@@ -246,6 +246,38 @@ struct S3CloudFrontTargetTests {
         }
     }
 
+    @Test func aBucketNameTakenByAnotherAccountSaysToPickAnother() async throws {
+        let folder = try TemporaryFolder("taken")
+        // HeadBucket on a bucket of another account answers 403; CreateBucket of a taken name, 409.
+        let forbidden = ScriptedServer.Reply(status: 403, body: "")
+        let missing = ScriptedServer.Reply(status: 404, body: "")
+        let taken = ScriptedServer.Reply(status: 409, body: "<Error><Code>BucketAlreadyExists</Code><Message>The requested bucket name is not available.</Message></Error>")
+        for replies in [[forbidden], [missing, taken]] {
+            try await ScriptedServer.with(replies) { _, url in
+                let target = try Self.target(endpoint: url, folder: folder, clock: InstantClock())
+                var state = Self.state(folder: folder)
+                let error = try await #require(throws: DeployError.self) { try await target.prepareBucket(&state, StepReporter { _, _ in }) }
+                #expect(error.message.contains("another AWS account"))
+                #expect(error.message.contains("DEPLOYOTRON_BUCKET_PREFIX"))
+                #expect(state.targetNotes["createdBucket"] == nil)
+            }
+        }
+    }
+
+    @Test func anExpiredSessionTokenSaysToRefreshIt() async throws {
+        let folder = try TemporaryFolder("expired")
+        let expired = ScriptedServer.Reply(status: 400, body: "<Error><Code>ExpiredToken</Code><Message>The provided token has expired.</Message></Error>")
+        try await ScriptedServer.with([expired]) { _, url in
+            let target = try Self.target(endpoint: url, folder: folder, clock: InstantClock())
+            let error = try await #require(throws: DeployError.self) {
+                _ = try await target.aws("uploading the release") { try await target.clients().s3.putObject(bucket: "b", key: "k", body: [1]) }
+            }
+            #expect(error.message.contains("expired"))
+            #expect(error.message.contains("refresh"))
+            #expect(!error.message.contains("\n"))
+        }
+    }
+
     @Test func throttlingIsRetriedAndAccessDeniedIsOneLineSayingWhatToDo() async throws {
         let folder = try TemporaryFolder("throttle")
         let throttled = ScriptedServer.Reply(status: 400, body: "<ErrorResponse><Error><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>")

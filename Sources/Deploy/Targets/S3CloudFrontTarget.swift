@@ -224,15 +224,26 @@ public struct S3CloudFrontTarget: DeployTarget {
         let guid = state.deployment.projectId
         let bucket = bucket(guid: guid)
         let s3 = try clients().s3
+        let takenElsewhere = DeployError(.aws, "the bucket \(bucket) already exists in another AWS account (or these credentials may not read it); S3 bucket names are global, so set \(Self.bucketPrefixVariable) to pick another name")
         try await aws("preparing the bucket \(bucket)") {
-            if try await s3.bucketExists(bucket) {
+            let exists: Bool
+            do {
+                exists = try await s3.bucketExists(bucket)
+            } catch let error as AWSError where error.status == 403 {
+                throw takenElsewhere
+            }
+            if exists {
                 let tags = try await s3.bucketTags(bucket)
                 guard tags["deployotron:project"] == guid else {
                     throw DeployError(.invalidState, "the bucket \(bucket) exists but was not made by deployotron for this project; deployotron never touches it. Set \(Self.bucketPrefixVariable) to use another name")
                 }
                 report("\(bucket) exists")
             } else {
-                try await s3.createBucket(bucket)
+                do {
+                    try await s3.createBucket(bucket)
+                } catch let error as AWSError where error.type == "BucketAlreadyExists" {
+                    throw takenElsewhere
+                }
                 state.targetNotes["createdBucket"] = bucket
                 try await s3.tagBucket(bucket, tags: tags(guid: guid))
                 report("created \(bucket)")
