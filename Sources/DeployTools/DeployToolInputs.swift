@@ -70,11 +70,21 @@ struct DeployLocalToolInput: ToolInput, Codable {
 struct DeployStaticToolInput: ToolInput, Codable {
     var path: String?
     var name: String?
+    var buildCommand: String?
+    var outputFolder: String?
+
+    enum CodingKeys: String, CodingKey {
+        case path, name
+        case buildCommand = "build_command"
+        case outputFolder = "output_folder"
+    }
 
     static var schema: JSONValue {
         ToolSchema.object([
             "path": ToolSchema.projectPath,
             "name": ToolSchema.string("A short name for the site. Default: the folder's name."),
+            "build_command": ToolSchema.string("The command that builds the site. Default: the detected build command."),
+            "output_folder": ToolSchema.string("The folder the build writes the site to, relative to the app. Default: dist, build, out, public... whichever holds index.html."),
         ])
     }
 }

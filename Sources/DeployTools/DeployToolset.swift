@@ -125,7 +125,9 @@ public struct DeployToolset: Sendable {
             input: DeployStaticToolInput.self,
             summarize: { "S3 + CloudFront deploy of " + Self.nonEmpty($0.name ?? $0.path, or: "the project") }
         ) { input, context in
-            let request = DeployLocalInput(path: try ServiceTool.resolve(input.path, in: context), name: input.name, projectId: guid)
+            let request = DeployLocalInput(
+                path: try ServiceTool.resolve(input.path, in: context), name: input.name, projectId: guid,
+                buildCommand: input.buildCommand, outputFolder: input.outputFolder)
             return try await service.deploy(request, to: .s3CloudFront) { progress in context.progress(progress.line) }
         }
     }

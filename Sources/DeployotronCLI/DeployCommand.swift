@@ -37,6 +37,12 @@ struct DeployCommand: AsyncParsableCommand {
     @Option(name: .customLong("env"), help: "An environment variable for the app, KEY=VALUE (repeatable).")
     var environment: [String] = []
 
+    @Option(name: .customLong("build-command"), help: "s3-cloudfront: the command that builds the site (default: the detected one).")
+    var buildCommand: String?
+
+    @Option(name: .customLong("out"), help: ArgumentHelp("s3-cloudfront: the folder the build writes the site to, inside the project (default: dist, build, out, public... whichever holds index.html).", valueName: "dir"))
+    var outputFolder: String?
+
     @Flag(help: "Print the outcome as JSON instead of progress lines.")
     var json = false
 
@@ -49,6 +55,9 @@ struct DeployCommand: AsyncParsableCommand {
         }
         if target == .ecs, !databases.isEmpty {
             throw ValidationError("--database goes with --target local; on ECS use a managed database and pass its URL with --env")
+        }
+        if target != .s3CloudFront, buildCommand != nil || outputFolder != nil {
+            throw ValidationError("--build-command and --out go with --target s3-cloudfront")
         }
         for pair in environment where !pair.contains("=") || pair.hasPrefix("=") {
             throw ValidationError("--env \(pair) is not KEY=VALUE")
@@ -66,7 +75,8 @@ struct DeployCommand: AsyncParsableCommand {
         }, uniquingKeysWith: { $1 })
         let service = workspace.deploy
         let input = DeployLocalInput(
-            path: workspace.projectRoot.path, name: name, projectId: try workspace.guid(), databases: databases, environment: variables)
+            path: workspace.projectRoot.path, name: name, projectId: try workspace.guid(), databases: databases, environment: variables,
+            buildCommand: buildCommand, outputFolder: outputFolder)
         let progress = json ? nil : Self.progressPrinter(workspace.console)
         let kind: DeployTargetKind = switch target {
         case .local: .local

@@ -150,6 +150,19 @@ struct S3CloudFrontTargetTests {
         #expect(try await rig.s3.bucketExists(rig.bucket) == false)
     }
 
+    @Test func aGivenBuildCommandAndOutputFolderAreUsed() async throws {
+        let rig = try Rig()
+        let input = DeployLocalInput(
+            path: rig.site.path, buildCommand: "mkdir -p generated && echo '<h1>built</h1>' > generated/index.html", outputFolder: "generated")
+        let outcome = try await rig.service.deploy(input, to: .s3CloudFront)
+        let release = Self.release(outcome)
+        #expect(try await rig.s3.listObjects(rig.bucket).map(\.key) == ["\(release)/index.html"])
+
+        let outside = DeployLocalInput(path: rig.site.path, outputFolder: "../elsewhere")
+        let error = try await #require(throws: DeployError.self) { try await rig.service.deploy(outside, to: .s3CloudFront) }
+        #expect(error.message.contains("not a folder inside"))
+    }
+
     @Test func aFailedBuildIsReportedFromItsLogAndNothingIsMade() async throws {
         let rig = try Rig()
         try Data(#"{"name":"site","scripts":{"build":"echo 'Error: Cannot find module vite-plugin-missing' >&2; exit 3"},"devDependencies":{"vite":"5"}}"#.utf8)

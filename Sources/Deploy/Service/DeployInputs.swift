@@ -46,23 +46,34 @@ public struct DeployLocalInput: Sendable, Codable, Equatable {
     public var path: String
     /// The image and container name; the folder's name when absent.
     public var name: String?
-    /// The ledger's project id (a notify guid); the folder's absolute path when absent.
+    /// The ledger's project id (the project's guid); the workspace's resolver answers when absent.
     public var projectId: String?
     public var databases: [DatabaseKind]?
     /// Extra environment for the app; values are kept out of logs.
     public var environment: [String: String]?
+    /// A static site's build command, instead of the detected one.
+    public var buildCommand: String?
+    /// Where a static site's build writes it, relative to the app folder, instead of looking for it.
+    public var outputFolder: String?
 
-    public init(path: String, name: String? = nil, projectId: String? = nil, databases: [DatabaseKind]? = nil, environment: [String: String]? = nil) {
+    public init(
+        path: String, name: String? = nil, projectId: String? = nil, databases: [DatabaseKind]? = nil, environment: [String: String]? = nil,
+        buildCommand: String? = nil, outputFolder: String? = nil
+    ) {
         self.path = path
         self.name = name
         self.projectId = projectId
         self.databases = databases
         self.environment = environment
+        self.buildCommand = buildCommand
+        self.outputFolder = outputFolder
     }
 
     enum CodingKeys: String, CodingKey {
         case path, name, databases, environment
         case projectId = "project_id"
+        case buildCommand = "build_command"
+        case outputFolder = "output_folder"
     }
 }
 

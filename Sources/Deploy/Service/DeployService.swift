@@ -122,6 +122,8 @@ public struct DeployService: Sendable {
         var state = DeployState(
             deployment: record, appFolder: root, stack: nil, databases: databases,
             environment: input.environment ?? [:], build: true, previous: nil)
+        if let command = input.buildCommand, !command.isEmpty { state.targetNotes["buildCommand"] = command }
+        if let folder = input.outputFolder, !folder.isEmpty { state.targetNotes["outputFolder"] = folder }
         var steps = [lockStep(), detectStep(root: root)]
         if target.usesHostPort { steps.append(portStep()) }
         steps += target.deploySteps() + [recordStep(target: target, replacedStatus: .stopped)]

@@ -200,7 +200,7 @@ public struct S3CloudFrontTarget: DeployTarget {
             report("skipped: the release exists")
             return
         }
-        if let command = stack.buildCommand {
+        if let command = state.targetNotes["buildCommand"] ?? stack.buildCommand {
             report("running \(command)")
             let output = try await runner.run("sh", ["-c", command], workingDirectory: state.appFolder, timeout: .seconds(1800)) { line in report(line) }
             state.logLines += output.lastLines(30)
@@ -208,8 +208,18 @@ public struct S3CloudFrontTarget: DeployTarget {
                 throw DeployError(.build, "the build (\(command)) exited with \(output.exitCode):\n" + BuildFailure.explain(output))
             }
         }
-        guard let folder = SiteFile.outputFolder(in: state.appFolder) else {
-            throw DeployError(.noStack, "no built site found in \(state.appFolder.path): none of dist, build, out, public, .output/public or the folder itself holds an index.html")
+        let folder: URL
+        if let given = state.targetNotes["outputFolder"] {
+            folder = URL(fileURLWithPath: given, relativeTo: state.appFolder).standardizedFileURL
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue,
+                  folder.path.hasPrefix(state.appFolder.standardizedFileURL.path) else {
+                throw DeployError(.invalidInput, "the output folder \(given) is not a folder inside \(state.appFolder.path); give the folder the build writes the site to")
+            }
+        } else if let found = SiteFile.outputFolder(in: state.appFolder) {
+            folder = found
+        } else {
+            throw DeployError(.noStack, "no built site found in \(state.appFolder.path): none of dist, build, out, public, .output/public or the folder itself holds an index.html; name it with --out")
         }
         state.targetNotes["siteFolder"] = folder.path
         let plan = DeploymentPlan(deploymentId: state.deployment.id, stack: stack, databases: [], environment: [:], appFolder: state.appFolder.path)
