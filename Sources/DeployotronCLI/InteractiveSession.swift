@@ -51,7 +51,7 @@ struct InteractiveSession {
             transcript = try saved?.transcript ?? store.create(projectRoot: projectRoot, model: model)
             conversation = Conversation(
                 client: client, registry: registry,
-                permissions: .interactive(asker: asker, projectRoot: projectRoot),
+                permissions: .interactive(asker: asker, projectRoot: projectRoot, grants: ToolGrants(directories: workspace.directories)),
                 system: system, model: model, effort: options.effort(environment: environment),
                 projectRoot: projectRoot, transcript: transcript,
                 history: saved?.messages ?? [], usage: saved?.usage ?? Usage(), redact: Workspace.redact)

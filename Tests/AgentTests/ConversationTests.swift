@@ -140,26 +140,28 @@ import Testing
     }
 
     @Test func interactivePolicyAsksAndRemembersAlways() async throws {
-        let project = try TemporaryProject()
+        let project = try TemporaryProject(), state = try TemporaryProject()
+        // The user's grants, kept in a state folder of the test's own.
+        let grants = ToolGrants(url: state.url.appendingPathComponent("permissions.json"))
         let writer = Tool.make(name: "poke", description: "Changes something.", risk: .changes, input: NoInput.self) { _, _ in ToolOutput(text: "poked") }
         let reader = Tool.make(name: "look", description: "Looks.", risk: .readOnly, input: NoInput.self) { _, _ in ToolOutput(text: "seen") }
 
         let no = Asker(answer: .no)
         var client = ScriptedMessages([ScriptedMessages.tools([ToolUse(id: "l", name: "look", input: [:]), ToolUse(id: "p", name: "poke", input: [:])]), ScriptedMessages.text("ok")])
-        _ = try await conversation(client, tools: [writer, reader], permissions: .interactive(asker: no, projectRoot: project.url)).send("go", onEvent: { _ in })
+        _ = try await conversation(client, tools: [writer, reader], permissions: .interactive(asker: no, projectRoot: project.url, grants: grants)).send("go", onEvent: { _ in })
         #expect(no.asked.withLock { $0 } == ["poke"])
         #expect(Self.results(client.requests[1].messages.last).map(\.isError) == [false, true])
 
         let always = Asker(answer: .always)
         client = ScriptedMessages([ScriptedMessages.tools([ToolUse(id: "p", name: "poke", input: [:])]), ScriptedMessages.text("ok")])
-        _ = try await conversation(client, tools: [writer], permissions: .interactive(asker: always, projectRoot: project.url)).send("go", onEvent: { _ in })
+        _ = try await conversation(client, tools: [writer], permissions: .interactive(asker: always, projectRoot: project.url, grants: grants)).send("go", onEvent: { _ in })
         #expect(Self.results(client.requests[1].messages.last).map(\.isError) == [false])
-        #expect(ToolGrants().allowed(projectRoot: project.url) == ["poke"])
+        #expect(grants.allowed(projectRoot: project.url) == ["poke"])
 
         // Remembered: a later session in the project does not ask.
         let never = Asker(answer: .no)
         client = ScriptedMessages([ScriptedMessages.tools([ToolUse(id: "p", name: "poke", input: [:])]), ScriptedMessages.text("ok")])
-        _ = try await conversation(client, tools: [writer], permissions: .interactive(asker: never, projectRoot: project.url)).send("go", onEvent: { _ in })
+        _ = try await conversation(client, tools: [writer], permissions: .interactive(asker: never, projectRoot: project.url, grants: grants)).send("go", onEvent: { _ in })
         #expect(never.asked.withLock { $0 }.isEmpty)
         #expect(Self.results(client.requests[1].messages.last).map(\.isError) == [false])
     }

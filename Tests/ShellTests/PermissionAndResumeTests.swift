@@ -40,7 +40,7 @@ import Testing
         let (harness, written) = try await run(answer: "always")
         defer { harness.folder.remove() }
         #expect(written)
-        #expect(ToolGrants().allowed(projectRoot: harness.folder.url).contains("write_file"))
+        #expect(harness.grants.allowed(projectRoot: harness.folder.url).contains("write_file"))
     }
 
     @Test func anUnclearAnswerIsAskedAgain() async throws {

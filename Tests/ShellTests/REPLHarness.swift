@@ -8,6 +8,7 @@ import Shell
 /// A REPL wired to a scripted reader, a captured terminal and a real `Conversation` over `ScriptedClaude`.
 struct REPLHarness {
     let folder: TemporaryFolder
+    let grants: ToolGrants
     let claude: ScriptedClaude
     let conversation: Conversation
     let output: CapturedOutput
@@ -24,6 +25,8 @@ struct REPLHarness {
     ) throws {
         let folder = try folder ?? TemporaryFolder()
         self.folder = folder
+        // The user's grants ("always"), in a file of the harness's own rather than the real state folder.
+        grants = ToolGrants(url: FileManager.default.temporaryDirectory.appendingPathComponent("grants-\(UUID().uuidString).json"))
         self.interrupts = interrupts
         claude = ScriptedClaude(replies, onHang: onHang ?? { interrupts.fire() })
         output = CapturedOutput()
@@ -33,7 +36,7 @@ struct REPLHarness {
         let asker = TerminalPermissionAsker(reader: reader, terminal: terminal) { interrupts.fire() }
         conversation = Conversation(
             client: claude, registry: try ToolRegistry(tools),
-            permissions: .interactive(asker: asker, projectRoot: folder.url),
+            permissions: .interactive(asker: asker, projectRoot: folder.url, grants: grants),
             system: [SystemBlock(text: "test")], model: "claude-test", contextWindow: contextWindow, projectRoot: folder.url,
             transcript: transcript, history: history)
         let context = REPLContext(
