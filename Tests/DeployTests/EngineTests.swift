@@ -5,7 +5,7 @@ import Testing
 /// DockerCLI, ProcessRunner and HTTPProbe against a real engine (scripts/engine.sh starts rootful
 /// podman behind the docker CLI). Images are FROM scratch with a static busybox: nothing is pulled.
 @Suite(
-    .serialized,
+    .serialized, .engineExclusive,
     .enabled(if: EngineFixture.engineAvailable, "needs a container engine (DEPLOYOTRON_TEST_ENGINE, set by scripts/engine.sh) and busybox-static")
 )
 struct EngineTests {

@@ -5,7 +5,7 @@ import Testing
 
 /// Local deploys end to end on a real container engine (podman behind the docker CLI, started by
 /// scripts/engine.sh): FROM-scratch busybox images, pages fetched over the published port.
-@Suite(.serialized, .enabled(if: EngineFixture.engineAvailable, "needs a container engine: scripts/engine.sh starts podman and sets DEPLOYOTRON_TEST_ENGINE"))
+@Suite(.serialized, .engineExclusive, .enabled(if: EngineFixture.engineAvailable, "needs a container engine: scripts/engine.sh starts podman and sets DEPLOYOTRON_TEST_ENGINE"))
 struct LocalDeployEngineTests {
     static let httpd = """
         FROM scratch
@@ -61,30 +61,42 @@ struct LocalDeployEngineTests {
         }
     }
 
+    /// Runs `body`, then removes what the rig's project left on the engine, also when it failed,
+    /// before the test ends and the engine passes to the next one.
+    static func cleaningUp(_ rig: Rig, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            await rig.cleanUp()
+            throw error
+        }
+        await rig.cleanUp()
+    }
+
     @Test func deployChangeRollBackStopAndRemove() async throws {
         let rig = try Rig(dockerfile: Self.httpd, page: "v1")
-        defer { Task { await rig.cleanUp() } }
+        try await Self.cleaningUp(rig) {
+            let v1 = try await rig.service.deployLocal(DeployLocalInput(path: rig.project.path))
+            #expect(try await rig.page(v1) == "v1")
 
-        let v1 = try await rig.service.deployLocal(DeployLocalInput(path: rig.project.path))
-        #expect(try await rig.page(v1) == "v1")
+            try rig.setPage("v2")
+            let v2 = try await rig.service.deployLocal(DeployLocalInput(path: rig.project.path))
+            #expect(try await rig.page(v2) == "v2")
+            let v1Record = try #require(try await rig.ledger.deployment(id: v1.deployment.id))
+            #expect(try await rig.target.docker.containerState(name: rig.target.containerName(of: v1Record)) == nil)
 
-        try rig.setPage("v2")
-        let v2 = try await rig.service.deployLocal(DeployLocalInput(path: rig.project.path))
-        #expect(try await rig.page(v2) == "v2")
-        let v1Record = try #require(try await rig.ledger.deployment(id: v1.deployment.id))
-        #expect(try await rig.target.docker.containerState(name: rig.target.containerName(of: v1Record)) == nil)
+            let back = try await rig.service.rollback(RollbackInput(deploymentId: v1.deployment.id))
+            #expect(back.deployment.imageTag == v1.deployment.imageTag)
+            #expect(try await rig.page(back) == "v1")
 
-        let back = try await rig.service.rollback(RollbackInput(deploymentId: v1.deployment.id))
-        #expect(back.deployment.imageTag == v1.deployment.imageTag)
-        #expect(try await rig.page(back) == "v1")
-
-        _ = try await rig.service.stop(DeploymentReference(deploymentId: back.deployment.id))
-        #expect(await HTTPProbe().probe(port: try #require(back.deployment.port)).isAnswering == false)
-        _ = try await rig.service.remove(DeploymentReference(deploymentId: back.deployment.id))
-        let backRecord = try #require(try await rig.ledger.deployment(id: back.deployment.id))
-        #expect(backRecord.status == .removed)
-        #expect(try await rig.target.docker.containerState(name: rig.target.containerName(of: backRecord)) == nil)
-        #expect(try await rig.ledger.portAllocations().filter { $0.projectId == rig.guid }.isEmpty)
+            _ = try await rig.service.stop(DeploymentReference(deploymentId: back.deployment.id))
+            #expect(await HTTPProbe().probe(port: try #require(back.deployment.port)).isAnswering == false)
+            _ = try await rig.service.remove(DeploymentReference(deploymentId: back.deployment.id))
+            let backRecord = try #require(try await rig.ledger.deployment(id: back.deployment.id))
+            #expect(backRecord.status == .removed)
+            #expect(try await rig.target.docker.containerState(name: rig.target.containerName(of: backRecord)) == nil)
+            #expect(try await rig.ledger.portAllocations().filter { $0.projectId == rig.guid }.isEmpty)
+        }
     }
 
     @Test func aContainerThatExitsAtOnceIsReportedWithItsCodeAndLastLines() async throws {
@@ -94,18 +106,18 @@ struct LocalDeployEngineTests {
             EXPOSE 8080
             CMD ["/bin/busybox", "sh", "-c", "echo boom: cannot open config; exit 3"]
             """)
-        defer { Task { await rig.cleanUp() } }
-
-        let error = try await #require(throws: DeployError.self) {
-            try await rig.service.deployLocal(DeployLocalInput(path: rig.project.path))
+        try await Self.cleaningUp(rig) {
+            let error = try await #require(throws: DeployError.self) {
+                try await rig.service.deployLocal(DeployLocalInput(path: rig.project.path))
+            }
+            #expect(error.code == .unhealthy)
+            #expect(error.message.contains("exited with code 3"))
+            #expect(error.message.contains("boom: cannot open config"))
+            let record = try #require(try await rig.ledger.allDeployments(limit: nil).first)
+            #expect(record.status == .failed)
+            #expect(try await rig.target.docker.containerState(name: rig.target.containerName(of: record)) == nil)
+            #expect(try await rig.ledger.portAllocations().filter { $0.projectId == rig.guid }.isEmpty)
         }
-        #expect(error.code == .unhealthy)
-        #expect(error.message.contains("exited with code 3"))
-        #expect(error.message.contains("boom: cannot open config"))
-        let record = try #require(try await rig.ledger.allDeployments(limit: nil).first)
-        #expect(record.status == .failed)
-        #expect(try await rig.target.docker.containerState(name: rig.target.containerName(of: record)) == nil)
-        #expect(try await rig.ledger.portAllocations().filter { $0.projectId == rig.guid }.isEmpty)
     }
 
     @Test func cancellingASlowBuildLeavesNoLockPortOrContainer() async throws {
@@ -116,22 +128,23 @@ struct LocalDeployEngineTests {
             COPY www /www
             CMD ["/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/www"]
             """)
-        defer { Task { await rig.cleanUp() } }
-        let lines = ProgressLog()
-        let service = rig.service
-        let project = rig.project
-        let deploy = Task { try await service.deployLocal(DeployLocalInput(path: project.path), progress: lines.handler) }
-        let building = await EngineFixture.eventually { lines.all.contains { $0.step == "build image" && $0.phase == .running } }
-        #expect(building)
-        deploy.cancel()
-        let error = try await #require(throws: DeployError.self) { try await deploy.value }
+        try await Self.cleaningUp(rig) {
+            let lines = ProgressLog()
+            let service = rig.service
+            let project = rig.project
+            let deploy = Task { try await service.deployLocal(DeployLocalInput(path: project.path), progress: lines.handler) }
+            let building = await EngineFixture.eventually { lines.all.contains { $0.step == "build image" && $0.phase == .running } }
+            #expect(building)
+            deploy.cancel()
+            let error = try await #require(throws: DeployError.self) { try await deploy.value }
 
-        #expect(error.code == .cancelled)
-        let record = try #require(try await rig.ledger.allDeployments(limit: nil).first)
-        #expect(record.status == .cancelled)
-        #expect(try await rig.ledger.portAllocations().filter { $0.projectId == rig.guid }.isEmpty)
-        #expect(try await rig.ledger.acquireDeployLock(DeployLock(projectId: rig.guid, deploymentId: "next", holder: "t", since: Date())) == nil)
-        #expect(try await rig.target.docker.containerState(name: rig.target.containerName(of: record)) == nil)
+            #expect(error.code == .cancelled)
+            let record = try #require(try await rig.ledger.allDeployments(limit: nil).first)
+            #expect(record.status == .cancelled)
+            #expect(try await rig.ledger.portAllocations().filter { $0.projectId == rig.guid }.isEmpty)
+            #expect(try await rig.ledger.acquireDeployLock(DeployLock(projectId: rig.guid, deploymentId: "next", holder: "t", since: Date())) == nil)
+            #expect(try await rig.target.docker.containerState(name: rig.target.containerName(of: record)) == nil)
+        }
     }
 }
 
