@@ -119,7 +119,11 @@ public struct DeployToolset: Sendable {
         return ServiceTool.make(
             name: "deploy_s3_cloudfront",
             description: """
-                Builds the project's static site (its detected build command) and serves it from a private S3 bucket                 named with the project's guid, through a CloudFront distribution (HTTPS, compression, index.html;                 403/404 answer index.html for single-page apps). Each deploy is its own release; unchanged files are                 copied, not uploaded again; rollback switches back instantly. Needs AWS credentials and a region.                 Reports the https URL, the bucket and the distribution.
+                Builds the project's static site (its detected build command, or build_command) and serves it from a \
+                private S3 bucket named with the project's guid, through a CloudFront distribution (HTTPS, compression, \
+                index.html; 403/404 answer index.html for single-page apps). Each deploy is its own release; unchanged \
+                files are copied, not uploaded again; rollback switches back instantly. Needs AWS credentials and a \
+                region. Reports the https URL, the bucket and the distribution.
                 """,
             risk: .changes,
             input: DeployStaticToolInput.self,

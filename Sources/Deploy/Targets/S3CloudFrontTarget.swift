@@ -160,7 +160,8 @@ public struct S3CloudFrontTarget: DeployTarget {
         do {
             _ = try clients()
         } catch let error as AWSError {
-            throw DeployError(.preflight, "AWS is not set up: \(error.message)")
+            // `?region=` belongs to a DynamoDB store's address, not to a deploy.
+            throw DeployError(.preflight, "AWS is not set up: " + error.message.replacingOccurrences(of: ", or pass ?region=", with: ""))
         }
         guard bucket(guid: request.project.guid).utf8.count <= 63 else {
             throw DeployError(.preflight, "the bucket name \(bucket(guid: request.project.guid)) is longer than S3's 63 characters; set a shorter \(Self.bucketPrefixVariable)")
@@ -326,6 +327,19 @@ public struct S3CloudFrontTarget: DeployTarget {
         report("uploaded \(changed.count), copied \(files.count - changed.count) unchanged", fraction: 1)
     }
 
+    /// The project's distribution configuration. An empty caller reference keeps the distribution's own
+    /// on update (`CloudFrontClient.updateDistribution` reads it back).
+    func siteConfig(guid: String, region: String, originPath: String, accessControl: String, singlePage: Bool, enabled: Bool = true) -> CloudFrontClient.SiteConfig {
+        CloudFrontClient.SiteConfig(
+            callerReference: "", comment: Self.comment(guid: guid), originDomain: "\(bucket(guid: guid)).s3.\(region).amazonaws.com",
+            originPath: originPath, originAccessControlId: accessControl, singlePageApp: singlePage, enabled: enabled)
+    }
+
+    /// The id of the project's origin access control, made when missing.
+    func accessControlId(guid: String, cloudFront: CloudFrontClient) async throws -> String {
+        try await cloudFront.ensureOriginAccessControl(name: Self.accessControlName(guid: guid), description: "deployotron: S3 access for project \(guid)")
+    }
+
     func switchDistribution(_ state: inout DeployState, _ report: StepReporter) async throws {
         guard let artifact = state.deployment.imageTag, let (bucket, release) = Self.parse(artifact) else {
             throw DeployError(.invalidState, "deployment \(state.deployment.id) has no release")
@@ -335,13 +349,9 @@ public struct S3CloudFrontTarget: DeployTarget {
         let region = s3.transport.region
         let singlePage = Self.isSinglePageApp(try state.requireStack())
         state.targetNotes["singlePage"] = singlePage ? "true" : "false"
-        let accessControl = try await aws("creating the origin access control") {
-            try await cloudFront.ensureOriginAccessControl(name: Self.accessControlName(guid: guid), description: "deployotron: S3 access for project \(guid)")
-        }
-        var config = CloudFrontClient.SiteConfig(
-            callerReference: "deployotron-\(guid)", comment: Self.comment(guid: guid),
-            originDomain: "\(bucket).s3.\(region).amazonaws.com", originPath: "/" + release,
-            originAccessControlId: accessControl, singlePageApp: singlePage)
+        let accessControl = try await aws("creating the origin access control") { try await accessControlId(guid: guid, cloudFront: cloudFront) }
+        var config = siteConfig(guid: guid, region: region, originPath: "/" + release, accessControl: accessControl, singlePage: singlePage)
+        config.callerReference = "deployotron-\(guid)"
         let existing = try await findDistribution(guid: guid, knownURL: state.previous?.url, cloudFront: cloudFront)
         let distribution: CloudFrontClient.Distribution
         if let existing {
@@ -412,10 +422,10 @@ public struct S3CloudFrontTarget: DeployTarget {
         if state.targetNotes["switched"] == "true", let distribution = state.targetNotes["distributionId"] {
             if let back = state.targetNotes["previousOriginPath"], !back.isEmpty, let previous = state.previous?.imageTag.flatMap(Self.parse) {
                 do {
-                    let config = CloudFrontClient.SiteConfig(
-                        callerReference: "", comment: Self.comment(guid: guid), originDomain: "\(bucket).s3.\(s3.transport.region).amazonaws.com",
-                        originPath: back, originAccessControlId: try await cloudFront.ensureOriginAccessControl(name: Self.accessControlName(guid: guid), description: "deployotron: S3 access for project \(guid)"),
-                        singlePageApp: state.targetNotes["singlePage"] == "true")
+                    let config = siteConfig(
+                        guid: guid, region: s3.transport.region, originPath: back,
+                        accessControl: try await accessControlId(guid: guid, cloudFront: cloudFront),
+                        singlePage: state.targetNotes["singlePage"] == "true")
                     try await cloudFront.updateDistribution(id: distribution, config: config)
                     notes.append("the distribution \(distribution) serves \(previous.release) again")
                 } catch {
@@ -491,9 +501,7 @@ public struct S3CloudFrontTarget: DeployTarget {
         if let distribution = try await findDistribution(guid: guid, knownURL: knownURL, cloudFront: cloudFront) {
             var current = try await aws("reading \(distribution.id)") { try await cloudFront.distribution(id: distribution.id) }
             if current.enabled {
-                let config = CloudFrontClient.SiteConfig(
-                    callerReference: "", comment: Self.comment(guid: guid), originDomain: "\(bucket).s3.\(s3.transport.region).amazonaws.com",
-                    originPath: "", originAccessControlId: "", singlePageApp: false, enabled: false)
+                let config = siteConfig(guid: guid, region: s3.transport.region, originPath: "", accessControl: "", singlePage: false, enabled: false)
                 try await aws("disabling \(distribution.id)") { try await cloudFront.updateDistribution(id: distribution.id, config: config) }
             }
             var waited: Duration = .zero
