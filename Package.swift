@@ -34,6 +34,7 @@ let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
 let lifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let xml: Target.Dependency = .product(name: "SWXMLHash", package: "SWXMLHash")
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let mcp: Target.Dependency = .product(name: "MCP", package: "swift-sdk")
 
 let modules: [Module] = [
     // JSONValue: the one dynamic JSON type every module speaks (tool input, resources, DynamoDB maps).
@@ -56,10 +57,12 @@ let modules: [Module] = [
     Module(name: "Notify", dependencies: ["Ledger", "JSON"], external: [hummingbird, httpTypes, nioCore, lifecycle, logging], testDependencies: ["TestSupport", "Ledger", "JSON"], testExternal: [ahc, nioCore, nioHTTP1, lifecycle, logging]),
     // deployotron's services as Claude tools.
     Module(name: "DeployTools", dependencies: ["Agent", "Deploy", "Ledger", "LogTriage", "JSON"], testDependencies: ["TestSupport", "Agent", "Deploy", "Ledger", "JSON"]),
+    // The Model Context Protocol both ways: deployotron's tools served to other agents, other servers' tools offered to Claude.
+    Module(name: "MCPBridge", dependencies: ["Agent", "JSON", "Locations"], external: [mcp, logging], testDependencies: ["TestSupport", "Agent", "JSON"], testExternal: [mcp]),
     // The libedit REPL.
     Module(name: "Shell", dependencies: ["Agent", "Claude", "JSON", "Ledger", "Locations", "CEditLine"], testDependencies: ["TestSupport", "Agent", "Claude", "JSON", "Ledger"]),
     // The commands of the `deployotron` executable.
-    Module(name: "DeployotronCLI", dependencies: ["Claude", "Agent", "AWS", "Ledger", "LogTriage", "Deploy", "Notify", "DeployTools", "Shell", "Locations", "JSON"], external: [argumentParser, logging], testDependencies: ["TestSupport", "JSON", "Deploy", "Ledger", "Agent"], testExternal: [argumentParser]),
+    Module(name: "DeployotronCLI", dependencies: ["Claude", "Agent", "AWS", "Ledger", "LogTriage", "Deploy", "Notify", "DeployTools", "MCPBridge", "Shell", "Locations", "JSON"], external: [argumentParser, logging], testDependencies: ["TestSupport", "JSON", "Deploy", "Ledger", "Agent"], testExternal: [argumentParser]),
     // Shared by the test targets only: a fake Messages API server, temporary directories, process helpers.
     Module(name: "TestSupport", dependencies: ["JSON", "Locations"], external: [hummingbird, httpTypes, nioCore, nioPosix, nioHTTP1, logging], hasTests: false),
 ]
@@ -131,6 +134,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", "5.0.0"..<"7.0.0"),
         .package(url: "https://github.com/drmohundro/SWXMLHash", from: "8.0.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", .upToNextMinor(from: "0.12.1")),
     ],
     targets: targets,
     swiftLanguageModes: [.v6]
