@@ -62,7 +62,7 @@ let modules: [Module] = [
     // The libedit REPL.
     Module(name: "Shell", dependencies: ["Agent", "Claude", "JSON", "Ledger", "Locations", "CEditLine"], testDependencies: ["TestSupport", "Agent", "Claude", "JSON", "Ledger"]),
     // The commands of the `deployotron` executable.
-    Module(name: "DeployotronCLI", dependencies: ["Claude", "Agent", "AWS", "Ledger", "LogTriage", "Deploy", "Notify", "DeployTools", "MCPBridge", "Shell", "Locations", "JSON"], external: [argumentParser, logging], testDependencies: ["TestSupport", "JSON", "Deploy", "Ledger", "Agent"], testExternal: [argumentParser]),
+    Module(name: "DeployotronCLI", dependencies: ["Claude", "Agent", "AWS", "Ledger", "LogTriage", "Deploy", "Notify", "DeployTools", "MCPBridge", "Shell", "Locations", "JSON"], external: [argumentParser, logging, ahc, nioCore, nioHTTP1], testDependencies: ["TestSupport", "JSON", "Deploy", "Ledger", "Agent"], testExternal: [argumentParser], plugins: ["GitVersion"]),
     // Shared by the test targets only: a fake Messages API server, temporary directories, process helpers.
     Module(name: "TestSupport", dependencies: ["JSON", "Locations"], external: [hummingbird, httpTypes, nioCore, nioPosix, nioHTTP1, logging], hasTests: false),
 ]
@@ -109,6 +109,11 @@ if selected.contains("Locations") {
     // Compiles skills/, prompts/, notify/, the signatures and the templates into Locations.
     targets.append(.executableTarget(name: "EmbedFilesTool", path: "Plugins/EmbedFilesTool"))
     targets.append(.plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["EmbedFilesTool"]))
+}
+if selected.contains("DeployotronCLI") {
+    // Writes the commit the checkout is at, and the build time, into DeployotronCLI (`--version`).
+    targets.append(.executableTarget(name: "GitVersionTool", path: "Plugins/GitVersionTool"))
+    targets.append(.plugin(name: "GitVersion", capability: .buildTool(), dependencies: ["GitVersionTool"]))
 }
 if selected.contains("CEditLine") {
     targets.append(.systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]))

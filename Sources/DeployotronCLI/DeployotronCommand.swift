@@ -10,7 +10,7 @@ public struct DeployotronCommand: AsyncParsableCommand {
             With no subcommand, opens an interactive session in the current directory (the project).
             Set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN) to talk to Claude.
             """,
-        version: DeployotronVersion.current,
+        version: DeployotronVersion.description,
         subcommands: [
             DetectCommand.self,
             DockerfileCommand.self,
@@ -30,6 +30,7 @@ public struct DeployotronCommand: AsyncParsableCommand {
             NotifyScriptCommand.self,
             ResourcesCommand.self,
             StoreCommand.self,
+            DoctorCommand.self,
         ]
     )
 

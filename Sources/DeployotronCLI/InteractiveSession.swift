@@ -62,7 +62,8 @@ struct InteractiveSession {
             conversation: conversation, model: model, models: ModelProfile.current, skills: skills,
             projectRoot: projectRoot, projectGuid: identity?.guid, openLedger: { try await ledger.open() },
             estimateCost: { model, usage in Pricing.forModel(model)?.cost(of: usage) },
-            missingKeyMessage: missingKey, sessionID: transcript?.id, modelNames: modelNames, listModels: listModels)
+            missingKeyMessage: missingKey, sessionID: transcript?.id, modelNames: modelNames, listModels: listModels,
+            doctor: { await Doctor(workspace: workspace, offline: false).run().text })
 
         terminal.line(style.bold("deployotron \(DeployotronVersion.current)") + style.dim(" · \(model) · \(projectRoot.path) · /help for commands, Ctrl-D to leave"))
         if claude == nil {

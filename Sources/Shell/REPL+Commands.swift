@@ -23,6 +23,7 @@ extension REPL {
         case .skills(let name): skills(name)
         case .resources(let guid): await resources(guid)
         case .history: await history()
+        case .doctor: await doctor()
         case .exit: return .exit
         case .unknown(let name, let suggestion):
             let hint = suggestion.map { " Did you mean /\($0)?" } ?? " /help lists the commands."
@@ -246,6 +247,25 @@ extension REPL {
             terminal.line(terminal.style.yellow("⏹ Cancelled."))
         case .failed(let error):
             terminal.error("could not read the ledger: \(Self.describe(error))")
+        }
+    }
+
+    /// `/doctor`: the same report as `deployotron doctor`; Ctrl-C stops it.
+    func doctor() async {
+        guard let doctor = context.doctor else {
+            terminal.error("/doctor is not available here; run `deployotron doctor`")
+            return
+        }
+        terminal.line(terminal.style.dim("Checking..."))
+        switch await runCancellable({ await doctor() }) {
+        case .finished(let report):
+            for line in report.split(separator: "\n") {
+                terminal.line(String(line))
+            }
+        case .cancelled:
+            terminal.line(terminal.style.yellow("⏹ Cancelled."))
+        case .failed(let error):
+            terminal.error("the checks did not finish: \(Self.describe(error))")
         }
     }
 

@@ -29,14 +29,18 @@ public struct REPLContext: Sendable {
     public var missingKeyMessage: String?
     /// The transcript's session id, shown by `/help` and at exit.
     public var sessionID: String?
+    /// `/doctor`: the report `deployotron doctor` prints, made by the command that opens the REPL.
+    public var doctor: (@Sendable () async -> String)?
 
     public init(
         conversation: Conversation?, model: String, models: [String],
         skills: SkillsCatalog, projectRoot: URL, projectGuid: String? = nil, openLedger: (@Sendable () async throws -> any LedgerStore)?,
         estimateCost: @escaping @Sendable (_ model: String, _ usage: Usage) -> Double? = { _, _ in nil },
         missingKeyMessage: String? = nil, sessionID: String? = nil,
-        modelNames: ModelNames? = nil, listModels: (@Sendable () async throws -> [ModelInfo])? = nil
+        modelNames: ModelNames? = nil, listModels: (@Sendable () async throws -> [ModelInfo])? = nil,
+        doctor: (@Sendable () async -> String)? = nil
     ) {
+        self.doctor = doctor
         self.modelNames = modelNames ?? ModelNames(models)
         self.listModels = listModels
         self.conversation = conversation

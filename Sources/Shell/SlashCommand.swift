@@ -13,6 +13,8 @@ public enum SlashCommand: Sendable, Equatable {
     /// `/resources` shows this project's; `/resources GUID` another project's.
     case resources(String?)
     case history
+    /// What `deployotron doctor` checks: key, API, model, ledger, engine, AWS, serve, skills.
+    case doctor
     case exit
     /// A command nobody knows, with the nearest known one when there is one close enough.
     case unknown(name: String, suggestion: String?)
@@ -35,6 +37,7 @@ public enum SlashCommand: Sendable, Equatable {
         Spec(name: "skills", argument: "[NAME]", summary: "list the skills, or show one", needsModel: false),
         Spec(name: "resources", argument: "[GUID]", summary: "the resources build agents reported for this project (or GUID)", needsModel: false),
         Spec(name: "history", argument: nil, summary: "this project's deployments, newest first", needsModel: false),
+        Spec(name: "doctor", argument: nil, summary: "check the key, API, model, ledger, engine, AWS, serve and skills", needsModel: false),
         Spec(name: "exit", argument: nil, summary: "leave (Ctrl-D does too)", needsModel: false),
     ]
 
@@ -60,6 +63,7 @@ public enum SlashCommand: Sendable, Equatable {
         case "skills", "skill": return .skills(given)
         case "resources": return .resources(given)
         case "history": return .history
+        case "doctor": return .doctor
         case "exit", "quit": return .exit
         default: return .unknown(name: String(parts[0]), suggestion: suggestion(for: name))
         }
