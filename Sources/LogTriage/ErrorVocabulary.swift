@@ -35,6 +35,8 @@ enum ErrorVocabulary {
         " 0 errors", " 0 error(s)", " 0 failed", " 0 failures", "failures: 0", "errors: 0",
         "failed: 0", "failures=0", "errors=0", "no errors", "-werror", "error_reporting",
         "without error", "0 failing", "failed=0", "error=0",
+        // A test reported as passing, whose name or parameters carry failure words.
+        " passed [", "] passed",
         // Warning-level lines: their failure words describe something that did not fail.
         "[warn]", "[warning]", "warning:", "warn:", " warn ", "deprecat",
     ]

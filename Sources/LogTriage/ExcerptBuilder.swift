@@ -7,8 +7,10 @@ import Foundation
 /// where a failure word on a rare line weighs more than one on a line repeated a thousand
 /// times; then the output before the last failed step. Blocks much weaker than the best are
 /// left out even when the budget allows, so the excerpt is only as long as the evidence.
-/// Runs of one template are folded to a few lines and a count; gaps are marked with how many
-/// lines were left out, and a short table of the most frequent templates stands for the rest.
+/// Runs of one template are folded to a few lines and a count; a line whose text is already in
+/// the excerpt (the same stack frames under every failed test) is shown once and its later
+/// copies are marked; gaps are marked with how many lines were left out, and a short table of
+/// the most frequent templates stands for the rest.
 struct ExcerptBuilder {
     struct Input {
         var blocks: [ErrorBlock]
@@ -43,6 +45,8 @@ struct ExcerptBuilder {
     /// Context lines (no failure words) whose template occurs this often are progress noise,
     /// left to the frequent-template table.
     var noiseCount = 200
+    /// Whether a line already in the excerpt is shown again.
+    var dedupe = true
 
     func build(_ input: Input) -> String {
         var pool: [Int: KeptLine] = [:]
@@ -56,13 +60,27 @@ struct ExcerptBuilder {
         let header = headerText(input)
         let limit = Double(budget) - Double(TokenEstimate.tokens(header)) - 2 * Self.markerTokens
 
+        // Lines whose text is already in the excerpt (the same stack frames under every failed
+        // test, a retried command's output) are shown once; later copies cost a marker.
+        var shown = Set<String>()
+        var repeats = Set<Int>()
+        func repeatKey(_ line: KeptLine) -> String? {
+            guard dedupe, line.text.utf8.count >= Self.repeatMinBytes else { return nil }
+            return line.text.trimmingCharacters(in: .whitespaces)
+        }
         func cost(_ numbers: [Int]) -> Double {
             var total = 0.0
             var last = -2
             var inFold = false
+            var seen: Set<String> = []
             for n in numbers.sorted() where !chosen.contains(n) {
                 guard let line = pool[n] else { continue }
-                if folded.contains(n) {
+                var isRepeat = false
+                if let key = repeatKey(line), !folded.contains(n) {
+                    isRepeat = shown.contains(key) || seen.contains(key)
+                    seen.insert(key)
+                }
+                if folded.contains(n) || isRepeat {
                     if !inFold { total += Self.markerTokens }
                     inFold = true
                     last = n
@@ -89,7 +107,7 @@ struct ExcerptBuilder {
             let whole = cost(numbers)
             if spent + whole <= limit {
                 spent += whole
-                chosen.formUnion(numbers)
+                for n in numbers.sorted() { take(n) }
                 return
             }
             let ordered = numbers.sorted { abs($0 - focus) < abs($1 - focus) }
@@ -97,8 +115,12 @@ struct ExcerptBuilder {
                 let c = cost([n])
                 if spent + c > limit { break }
                 spent += c
-                chosen.insert(n)
+                take(n)
             }
+        }
+        func take(_ n: Int) {
+            guard chosen.insert(n).inserted, let line = pool[n], !folded.contains(n), let key = repeatKey(line) else { return }
+            if !shown.insert(key).inserted { repeats.insert(n) }
         }
 
         let sortedPool = pool.keys.sorted()
@@ -129,17 +151,19 @@ struct ExcerptBuilder {
         for (_, entry) in ranked where best > 0 && entry.1 >= best * relativeCutoff {
             let block = entry.0
             let focus = strongest(block, counts: input.templateCounts)
-            offer(trimmed(block, around: focus), focus: focus)
+            offer(block.lines.map(\.number), focus: focus)
         }
         // 5. What the last failed step printed last.
         if input.stepBlocks.count > 1, let step = input.stepBlocks.last, let end = step.lines.last?.number {
             offer(step.lines.suffix(stepLines / 2).map(\.number), focus: end)
         }
-        return render(header: header, chosen: chosen.sorted(), pool: pool, folded: folded, input: input)
+        return render(header: header, chosen: chosen.sorted(), pool: pool, folded: folded, repeats: repeats, input: input)
     }
 
     /// What a gap or fold marker costs, rounded up.
     static let markerTokens = 7.0
+    /// Lines shorter than this are shown again rather than marked as repeats (the marker costs as much).
+    static let repeatMinBytes = 24
 
     // MARK: - Evidence
 
@@ -162,13 +186,6 @@ struct ExcerptBuilder {
 
     private func strongest(_ block: ErrorBlock, counts: [Int]) -> Int {
         block.lines.max { weight($0, counts: counts) < weight($1, counts: counts) }?.number ?? block.first
-    }
-
-    /// A block's lines, at most 60 around its strongest line (stack traces included).
-    private func trimmed(_ block: ErrorBlock, around focus: Int) -> [Int] {
-        let numbers = block.lines.map(\.number)
-        guard numbers.count > 60 else { return numbers }
-        return numbers.filter { $0 >= focus - 10 && $0 <= focus + 50 }
     }
 
     // MARK: - Rendering
@@ -208,15 +225,20 @@ struct ExcerptBuilder {
         return text
     }
 
-    private func render(header: String, chosen: [Int], pool: [Int: KeptLine], folded: Set<Int>, input: Input) -> String {
+    private func render(header: String, chosen: [Int], pool: [Int: KeptLine], folded: Set<Int>, repeats: Set<Int>, input: Input) -> String {
         var out = header
         var previous = 0
         var foldCount = 0
         var foldTemplate: Int32 = -1
+        var repeatCount = 0
         func flushFold() {
             if foldCount > 0 {
                 out += "[… \(foldCount) more lines of the same form]\n"
                 foldCount = 0
+            }
+            if repeatCount > 0 {
+                out += "[… \(repeatCount) line\(repeatCount == 1 ? "" : "s") shown elsewhere in this excerpt]\n"
+                repeatCount = 0
             }
         }
         for n in chosen {
@@ -227,8 +249,13 @@ struct ExcerptBuilder {
                 out += "[… \(gap) line\(gap == 1 ? "" : "s") omitted]\n"
             }
             previous = n
+            if repeats.contains(n) {
+                if foldCount > 0 { flushFold() }
+                repeatCount += 1
+                continue
+            }
             if folded.contains(n) {
-                if foldTemplate != line.template { flushFold() }
+                if foldTemplate != line.template || repeatCount > 0 { flushFold() }
                 foldTemplate = line.template
                 foldCount += 1
                 continue

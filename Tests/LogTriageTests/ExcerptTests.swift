@@ -155,4 +155,85 @@ import Testing
         #expect(collector.failedStep == 4...6)
         #expect(collector.stepBlocks.map { $0.lines.map(\.number) } == [[1, 2, 3, 4, 5, 6], [7, 8]])
     }
+
+    static let frames = [
+        "sun.reflect.NativeMethodAccessorImpl.invoke0(Native Method)",
+        "sun.reflect.NativeMethodAccessorImpl.invoke(NativeMethodAccessorImpl.java:62)",
+        "sun.reflect.DelegatingMethodAccessorImpl.invoke(DelegatingMethodAccessorImpl.java:43)",
+        "java.lang.reflect.Method.invoke(Method.java:498)",
+        "org.junit.runners.model.FrameworkMethod$1.runReflectiveCall(FrameworkMethod.java:50)",
+        "org.junit.internal.runners.model.ReflectiveCallable.run(ReflectiveCallable.java:12)",
+        "org.junit.runners.model.FrameworkMethod.invokeExplosively(FrameworkMethod.java:47)",
+        "org.junit.internal.runners.statements.InvokeMethod.evaluate(InvokeMethod.java:17)",
+        "org.junit.runners.ParentRunner.runLeaf(ParentRunner.java:325)",
+        "org.junit.runners.BlockJUnit4ClassRunner.runChild(BlockJUnit4ClassRunner.java:78)",
+        "org.junit.runners.ParentRunner$3.run(ParentRunner.java:290)",
+        "org.junit.runners.ParentRunner$1.schedule(ParentRunner.java:71)",
+        "org.junit.runners.ParentRunner.runChildren(ParentRunner.java:288)",
+        "org.junit.runners.ParentRunner.run(ParentRunner.java:363)",
+        "org.apache.maven.surefire.junit4.JUnit4Provider.execute(JUnit4Provider.java:252)",
+        "org.apache.maven.surefire.booter.ForkedBooter.main(ForkedBooter.java:75)",
+    ]
+
+    /// Twelve failed tests, each with the same 16-frame stack trace under its own name and message,
+    /// between thousands of passing lines.
+    static func repeatedTraceLog() -> String {
+        var lines = ["$ mvn test"]
+        lines += (0..<3_000).map { "INFO: MockWebServer[\($0 * 7)] done accepting connections: Socket closed" }
+        let frames = Self.frames.map { "\tat " + $0 }
+        for test in 0..<12 {
+            lines.append("rejectsNull\(test)(retrofit2.RequestFactoryTest)  Time elapsed: 0.002 sec  <<< FAILURE!")
+            lines.append("java.lang.AssertionError: expected message \(test) but was another")
+            lines.append("\tat retrofit2.RequestFactoryTest.rejectsNull\(test)(RequestFactoryTest.java:\(600 + test))")
+            lines += frames
+        }
+        lines += (0..<300).map { "INFO: MockWebServer[\($0 * 11)] starting to accept connections" }
+        lines += ["Tests run: 324, Failures: 12", "[ERROR] There are test failures.", "The command \"mvn test\" exited with 1."]
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test func aRepeatedStackTraceIsShownOnceAndEveryFailureKeepsItsOwnLines() throws {
+        var options = LogAnalysisOptions()
+        options.tokenBudget = 1_500
+        let analysis = try LogAnalyzer(options: options).analyze(.text(Self.repeatedTraceLog()))
+        let excerpt = analysis.excerpt
+        // Each failure's own lines are there, all twelve (a trace cut to 60 lines kept about three).
+        for test in 0..<12 {
+            #expect(excerpt.contains("rejectsNull\(test)(retrofit2.RequestFactoryTest)  Time elapsed"), "failure \(test)")
+            #expect(excerpt.contains("RequestFactoryTest.java:\(600 + test))"), "frame of failure \(test)")
+        }
+        // The shared frames appear once each; their later copies are a marker.
+        for frame in Self.frames {
+            #expect(excerpt.components(separatedBy: frame).count - 1 == 1, "\(frame)")
+        }
+        #expect(excerpt.contains("lines shown elsewhere in this excerpt]"))
+        #expect(analysis.excerptTokens <= 1_500)
+    }
+
+    @Test func withoutRepeatsTheExcerptIsUnchanged() {
+        // Lines that are all different: no repeat marker, every line shown.
+        var block = ErrorBlock()
+        for k in 0..<20 {
+            block.append(KeptLine(number: 10 + k, text: "error: distinct problem number \(k) in module \(k * 3)", template: Int32(k),
+                                  score: 3, signature: false, trace: false))
+        }
+        let excerpt = ExcerptBuilder(budget: 2_000).build(ExcerptBuilder.Input(
+            blocks: [block], tail: [], totalLines: 40, totalBytes: 2_000, signatureLines: [], templates: [],
+            templateCounts: [Int](repeating: 1, count: 20), templateCount: 20))
+        for k in 0..<20 { #expect(excerpt.contains("distinct problem number \(k) in module")) }
+        #expect(!excerpt.contains("shown elsewhere"))
+    }
+
+    @Test func aTestReportedAsPassingIsNotEvidence() throws {
+        // pytest prints parameters that carry failure words; the test passed all the same.
+        var lines = (0..<500).map { "tests/test_rules.py::test_match[case\($0)] PASSED [ \($0 / 5)%]" }
+        lines.insert("tests/test_rules.py::test_match[unexpected token-could not parse] PASSED [ 50%]", at: 250)
+        lines += (0..<300).map { "collected item \($0)" }
+        let analysis = try LogAnalyzer().analyze(.text(lines.joined(separator: "\n")))
+        #expect(!analysis.excerpt.contains("unexpected token-could not parse"))
+        // The same words on a failing test are evidence.
+        lines[250] = "tests/test_rules.py::test_match[unexpected token-could not parse] FAILED [ 50%]"
+        let failing = try LogAnalyzer().analyze(.text(lines.joined(separator: "\n")))
+        #expect(failing.excerpt.contains("unexpected token-could not parse] FAILED"))
+    }
 }

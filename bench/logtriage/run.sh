@@ -46,7 +46,7 @@ if [[ "$WHAT" == all || "$WHAT" == loo ]]; then
     echo
     echo "== LogChunks, leave one repository out: budget chosen on the other repositories (median <= 1500 tokens), tail -200 and tail -50 alike"
     SCORE_CHUNKS="$SCORERS/score_chunks.py" python3 "$HERE/loo.py" "$DRIVER" "$LOGS/logchunks" \
-        --budgets 1000,1500,2000,2500,3000,4000 --step-lines 30 --show-repos
+        --budgets 1500,2000,3000,4000,6000,8000 --step-lines 30,60,90 --show-repos
 fi
 
 if [[ "$WHAT" == all || "$WHAT" == throughput ]]; then
