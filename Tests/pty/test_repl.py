@@ -270,3 +270,18 @@ def test_without_an_api_key_the_repl_opens_and_says_how(world):
     child.close()
     assert child.exitstatus == 0
     assert world["api"].requests == []
+
+
+def test_doctor_in_the_repl_prints_the_same_report_as_the_command(world):
+    del world["env"]["ANTHROPIC_API_KEY"]
+    child = spawn(world)
+    child.sendline("/doctor")
+    child.expect_exact("failure  anthropic-credentials")
+    child.expect(r"ok\s+ledger\s+sqlite:")
+    child.expect_exact("check this configuration needs failed.")
+    prompt(child)
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert world["api"].requests == []
