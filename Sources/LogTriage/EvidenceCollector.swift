@@ -7,7 +7,7 @@ struct EvidenceCollector {
         var tail = 200
         var headBlocks = 4
         var recentBlocks = 48
-        var maxBlockLines = 300
+        var maxBlockLines = 600
         /// Lines kept before a failed step's exit line.
         var stepContext = 40
         var firstSteps = 2

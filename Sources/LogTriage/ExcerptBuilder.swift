@@ -87,7 +87,7 @@ struct ExcerptBuilder {
                     continue
                 }
                 inFold = false
-                total += TokenEstimate.lineTokens(Self.display(line.text))
+                total += TokenEstimate.lineTokens(Self.excerptLine(line.text))
                 if n > last + 1 + line.blanksBefore { total += Self.markerTokens }
                 last = n
             }
@@ -261,7 +261,7 @@ struct ExcerptBuilder {
                 continue
             }
             flushFold()
-            out += Self.display(line.text) + "\n"
+            out += Self.excerptLine(line.text) + "\n"
         }
         flushFold()
         if previous < input.totalLines {
@@ -269,6 +269,14 @@ struct ExcerptBuilder {
             out += "[… \(gap) line\(gap == 1 ? "" : "s") omitted]\n"
         }
         return out
+    }
+
+    /// An excerpt line: a long line is cut, and the cut is marked on a line of its own, so what
+    /// is shown stays a verbatim piece of the log.
+    static func excerptLine(_ text: String, limit: Int = 400) -> String {
+        let count = text.unicodeScalars.count
+        if count <= limit { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.prefix(limit))) + "\n[… rest of the line cut]"
     }
 
     /// Long lines are cut for display.

@@ -236,4 +236,35 @@ import Testing
         let failing = try LogAnalyzer().analyze(.text(lines.joined(separator: "\n")))
         #expect(failing.excerpt.contains("unexpected token-could not parse] FAILED"))
     }
+
+    @Test func aLongLineIsCutAndTheCutIsMarkedOnItsOwnLine() throws {
+        // What is shown of a cut line is a verbatim piece of it, so it can be searched for in the log.
+        let long = "> available fixtures: " + (0..<120).map { "fixture_\($0)" }.joined(separator: ", ")
+        let text = ["$ pytest", "E       fixture 'packages' not found", long, "The command \"pytest\" exited with 1."]
+            .joined(separator: "\n")
+        let excerpt = try LogAnalyzer().analyze(.text(text)).excerpt
+        let shown = String(long.unicodeScalars.prefix(400))
+        #expect(excerpt.contains(shown + "\n[… rest of the line cut]\n"))
+        #expect(!excerpt.contains(String(long.unicodeScalars.prefix(401))))
+        #expect(excerpt.contains("E       fixture 'packages' not found\n"))
+    }
+
+    @Test func aStackTraceLongerThanThreeHundredLinesStaysOneBlock() {
+        // A deep trace (recursion, a framework's layers) is one piece of evidence, not two.
+        var collector = EvidenceCollector()
+        var lines = ["java.lang.StackOverflowError: deep"]
+        lines += (0..<500).map { "\tat com.acme.Tree.visit\($0 % 7)(Tree.java:\(40 + $0 % 7))" }
+        lines.append("done")
+        lines += (0..<20).map { "after \($0)" }
+        for (k, line) in lines.enumerated() {
+            var copy = line
+            copy.withUTF8 { bytes in
+                collector.observe(bytes, number: k + 1, template: Int32(k), score: k == 0 ? 3 : 0, signature: false)
+            }
+        }
+        collector.finish()
+        #expect(collector.blocks.count == 1)
+        #expect(collector.blocks.first?.first == 1)
+        #expect((collector.blocks.first?.last ?? 0) >= 501)
+    }
 }
