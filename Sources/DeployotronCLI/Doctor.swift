@@ -103,7 +103,7 @@ struct Doctor: Sendable {
     private func modelCheck(listed: [String]?) -> DoctorCheck {
         let model = workspace.model
         let profile = ModelProfile.of(model)
-        let known = profile.map { "\($0.contextWindow / 1000)k-token context window" + (Pricing.forModel(model) == nil ? ", prices unknown" : "") }
+        let known = profile.map { Self.window($0.contextWindow) + " context window" + (Pricing.forModel(model) == nil ? ", prices unknown" : "") }
         if let listed {
             let served = listed.contains(model) || listed.contains { $0.hasPrefix(model + "-") }
             if served { return .ok("model", "\(model) is served by the API" + (known.map { "; \($0)" } ?? "; deployotron does not know its window or prices")) }
@@ -144,6 +144,11 @@ struct Doctor: Sendable {
         case .dynamoDB(let table, let region):
             return await dynamoDBCheck(location: location, table: table, region: region)
         }
+    }
+
+    /// `200k-token`, `1M-token`.
+    static func window(_ tokens: Int) -> String {
+        tokens >= 1_000_000 && tokens % 1_000_000 == 0 ? "\(tokens / 1_000_000)M-token" : "\(tokens / 1000)k-token"
     }
 
     static func sqliteFix(_ path: String) -> String {
@@ -191,11 +196,14 @@ struct Doctor: Sendable {
             let kind = info.isPodman ? "podman \(info.serverVersion) (its Docker-compatible service)" : "Docker \(info.serverVersion)"
             engine = .ok("engine", "\(kind) answers at \(info.host ?? "the default socket")")
         } catch {
+            let host = environment["DOCKER_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "unix:///var/run/docker.sock"
+            let found = "\(error)".contains("not found on PATH")
+                ? "the docker CLI (\(executable)) is not on PATH" : "no container engine answers at \(host)"
             let why = configured.isEmpty
                 ? "local deploys and ECS image builds need one"
                 : "\(configured.joined(separator: " and ")) name\(configured.count == 1 ? "s" : "") one"
             engine = .problem(
-                "engine", needed: !configured.isEmpty, "\(Self.oneLine(error))",
+                "engine", needed: !configured.isEmpty, found,
                 fix: "\(why): install Docker, or podman with `podman system service` and DOCKER_HOST at its socket")
         }
         let compose: DoctorCheck
@@ -219,7 +227,7 @@ struct Doctor: Sendable {
             needsAWS = true
             storeRegion = region
         }
-        let why = needsAWS ? "the DynamoDB ledger needs them" : "only the S3 + CloudFront and ECS targets and a DynamoDB ledger need them"
+        let why = needsAWS ? "the DynamoDB ledger needs them" : "needed only by the S3 + CloudFront and ECS targets and a DynamoDB ledger"
         let chain = AWSCredentialChain(environment: environment, homeDirectory: workspace.directories.home.path)
 
         let credentials: DoctorCheck

@@ -47,13 +47,13 @@ struct DoctorReport: Sendable, Equatable, Encodable {
         checks.first { $0.name == name }
     }
 
-    /// One line per check (`ok       ledger  sqlite:... opens; schema current`), then a summary line.
+    /// One line per check (`warning  engine  no container engine answers ... → what to do`), then a summary line.
     var text: String {
         let width = checks.map(\.name.count).max() ?? 0
         var lines = checks.map { check in
             let label = check.status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
             let name = check.name.padding(toLength: width, withPad: " ", startingAt: 0)
-            return "\(label) \(name)  \(check.detail)" + (check.fix.map { ". \($0)" } ?? "")
+            return "\(label) \(name)  \(check.detail)" + (check.fix.map { " → \($0)" } ?? "")
         }
         let failures = checks.filter { $0.status == .failure }.count
         let warnings = checks.filter { $0.status == .warning }.count

@@ -7,7 +7,7 @@ import Testing
 /// `/doctor` prints the report the command that opened the REPL makes (the same as `deployotron doctor`).
 @Suite(.timeLimit(.minutes(1))) struct DoctorREPLTests {
     static let report = """
-        failure  anthropic-credentials  neither ANTHROPIC_API_KEY nor ANTHROPIC_AUTH_TOKEN is set. export ANTHROPIC_API_KEY=<your key>
+        failure  anthropic-credentials  neither ANTHROPIC_API_KEY nor ANTHROPIC_AUTH_TOKEN is set → export ANTHROPIC_API_KEY=<your key>
         ok       ledger                 sqlite:/tmp/ledger.sqlite opens; its schema is current
         deployotron 0.1.0 (commit unknown, built 2026-12-03T00:00:00Z): 1 check this configuration needs failed.
 
