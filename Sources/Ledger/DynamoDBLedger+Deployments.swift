@@ -147,6 +147,8 @@ extension DynamoDBLedger {
             ("logExcerpt", deployment.logExcerpt.map(DynamoDBValue.string)),
             ("rollbackOf", deployment.rollbackOf.map(DynamoDBValue.string)),
             ("ownerPID", deployment.ownerPID.map { .number(String($0)) }),
+            ("taskDefinition", deployment.taskDefinition.map(DynamoDBValue.string)),
+            ("imageDigest", deployment.imageDigest.map(DynamoDBValue.string)),
         ]
         for (name, value) in optional {
             if let value { item[name] = value }
@@ -170,6 +172,7 @@ extension DynamoDBLedger {
             finishedAt: Self.date(item["finishedAt"]),
             error: item["error"]?.stringValue, logExcerpt: item["logExcerpt"]?.stringValue,
             rollbackOf: item["rollbackOf"]?.stringValue,
-            ownerPID: item["ownerPID"]?.int64Value.map { Int32(truncatingIfNeeded: $0) })
+            ownerPID: item["ownerPID"]?.int64Value.map { Int32(truncatingIfNeeded: $0) },
+            taskDefinition: item["taskDefinition"]?.stringValue, imageDigest: item["imageDigest"]?.stringValue)
     }
 }

@@ -138,12 +138,17 @@ public struct DeploymentRecord: Sendable, Codable, Equatable {
     public var rollbackOf: String?
     /// The process that runs it, so a later start can tell a crash from a deploy in progress.
     public var ownerPID: Int32?
+    /// The ECS task definition revision it runs (its ARN, `...:task-definition/family:7`): what a
+    /// rollback to it puts back, even when its local files are gone.
+    public var taskDefinition: String?
+    /// The digest of the image it pushed (`sha256:...`), so a rollback can tell the image is the same.
+    public var imageDigest: String?
 
     public init(
         id: String, projectId: String, name: String, target: DeployTargetKind, status: DeploymentStatus,
         imageTag: String? = nil, commit: String? = nil, port: Int? = nil, url: String? = nil,
         startedAt: Date, finishedAt: Date? = nil, error: String? = nil, logExcerpt: String? = nil,
-        rollbackOf: String? = nil, ownerPID: Int32? = nil
+        rollbackOf: String? = nil, ownerPID: Int32? = nil, taskDefinition: String? = nil, imageDigest: String? = nil
     ) {
         self.id = id
         self.projectId = projectId
@@ -160,6 +165,8 @@ public struct DeploymentRecord: Sendable, Codable, Equatable {
         self.logExcerpt = logExcerpt
         self.rollbackOf = rollbackOf
         self.ownerPID = ownerPID
+        self.taskDefinition = taskDefinition
+        self.imageDigest = imageDigest
     }
 }
 

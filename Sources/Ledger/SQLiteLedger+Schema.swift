@@ -66,6 +66,13 @@ extension SQLiteLedger {
                 );
                 """)
         }
+        migrator.registerMigration("v2: deployment taskDefinition and imageDigest") { db in
+            // Added columns are NULL in rows written before: nothing to rewrite.
+            try db.execute(sql: """
+                ALTER TABLE deployment ADD COLUMN taskDefinition TEXT;
+                ALTER TABLE deployment ADD COLUMN imageDigest TEXT;
+                """)
+        }
         return migrator
     }
 }
