@@ -54,7 +54,7 @@ let modules: [Module] = [
     // Detection, generators, ports, docker runner, deploy targets, history, rollback.
     Module(name: "Deploy", dependencies: ["Ledger", "AWS", "Locations", "LogTriage"], external: [mustache, logging, crypto], testDependencies: ["TestSupport", "Ledger", "JSON", "AWS"], testExternal: [yams, nioHTTP1], exclude: ["Templates"]),
     // The HTTP server behind `deployotron serve`.
-    Module(name: "Notify", dependencies: ["Ledger", "JSON"], external: [hummingbird, httpTypes, nioCore, lifecycle, logging], testDependencies: ["TestSupport", "Ledger", "JSON"], testExternal: [ahc, nioCore, nioHTTP1, lifecycle, logging]),
+    Module(name: "Notify", dependencies: ["Ledger", "JSON", "Locations"], external: [hummingbird, httpTypes, nioCore, lifecycle, logging], testDependencies: ["TestSupport", "Ledger", "JSON", "Agent", "AWS"], testExternal: [ahc, nioCore, nioHTTP1, lifecycle, logging]),
     // deployotron's services as Claude tools.
     Module(name: "DeployTools", dependencies: ["Agent", "Deploy", "Ledger", "LogTriage", "JSON"], testDependencies: ["TestSupport", "Agent", "Deploy", "Ledger", "JSON"]),
     // The Model Context Protocol both ways: deployotron's tools served to other agents, other servers' tools offered to Claude.

@@ -4,7 +4,8 @@ import Ledger
 import Logging
 import NIOCore
 
-/// The router of `deployotron serve`: JSON errors outermost, then the token check, then the endpoints.
+/// The router of `deployotron serve`: JSON errors outermost, then the token check, then the
+/// endpoints and the pages.
 public func buildRouter(
     store: any ResourceStore,
     configuration: NotifyServerConfiguration,
@@ -13,10 +14,17 @@ public func buildRouter(
 ) -> Router<NotifyRequestContext> {
     let router = Router(context: NotifyRequestContext.self)
     router.add(middleware: JSONErrorMiddleware())
+    let sessions = BrowserSessions()
     if let token = configuration.token {
-        router.add(middleware: BearerTokenMiddleware(token: token))
+        router.add(middleware: BearerTokenMiddleware(token: token, sessions: sessions, now: now))
     }
     NotifyController(store: store, configuration: configuration, clock: clock, now: now).addRoutes(to: router)
+    // The ledgers are catalogs and deployment stores too; a store that is neither still serves
+    // the project pages, without the project list and the deployments.
+    PageController(
+        store: store, catalog: store as? any ProjectCatalog, deploymentStore: store as? any DeploymentStore,
+        token: configuration.token, sessions: sessions, now: now
+    ).addRoutes(to: router)
     return router
 }
 
