@@ -51,6 +51,16 @@ extension ECSClient {
         }
     }
 
+    /// A registered task definition as DescribeTaskDefinition reports it, nil when ECS does not know it.
+    public func describeTaskDefinition(_ arn: String) async throws -> TaskDefinition? {
+        do {
+            let answer = try await client.call("DescribeTaskDefinition", ["taskDefinition": .string(arn)])
+            return answer["taskDefinition"].map(TaskDefinition.init)
+        } catch let error as AWSError where error.type == "ClientException" || error.type == "ClientError" {
+            return nil
+        }
+    }
+
     /// The task definition ARNs of `family`, newest revision first.
     public func taskDefinitions(family: String) async throws -> [String] {
         var arns: [String] = []

@@ -124,6 +124,51 @@ extension ECSClient {
         }
     }
 
+    /// A registered task definition: what a rollback reads back when nothing else kept it.
+    public struct TaskDefinition: Sendable, Equatable {
+        public var arn: String
+        public var family: String
+        public var revision: Int
+        /// ACTIVE, or INACTIVE once deregistered (a service cannot be pointed at it any more).
+        public var status: String
+        public var cpu: Int?
+        public var memory: Int?
+        public var executionRoleArn: String?
+        public var containers: [ContainerDefinition]
+
+        public struct ContainerDefinition: Sendable, Equatable {
+            public var name: String
+            public var image: String
+            public var ports: [Int]
+            public var environment: [String: String]
+            /// Variable name to the Secrets Manager or SSM ARN it is read from.
+            public var secrets: [String: String]
+        }
+
+        init(_ json: JSONValue) {
+            arn = json["taskDefinitionArn"]?.stringValue ?? ""
+            family = json["family"]?.stringValue ?? ""
+            revision = json["revision"]?.intValue ?? ECSClient.revisionNumber(arn)
+            status = json["status"]?.stringValue ?? "ACTIVE"
+            cpu = json["cpu"]?.stringValue.flatMap { Int($0) } ?? json["cpu"]?.intValue
+            memory = json["memory"]?.stringValue.flatMap { Int($0) } ?? json["memory"]?.intValue
+            executionRoleArn = json["executionRoleArn"]?.stringValue
+            containers = (json["containerDefinitions"]?.arrayValue ?? []).map { container in
+                func pairs(_ key: String, _ value: String) -> [String: String] {
+                    var result: [String: String] = [:]
+                    for item in container[key]?.arrayValue ?? [] {
+                        if let name = item["name"]?.stringValue, let text = item[value]?.stringValue { result[name] = text }
+                    }
+                    return result
+                }
+                return ContainerDefinition(
+                    name: container["name"]?.stringValue ?? "", image: container["image"]?.stringValue ?? "",
+                    ports: (container["portMappings"]?.arrayValue ?? []).compactMap { $0["containerPort"]?.intValue },
+                    environment: pairs("environment", "value"), secrets: pairs("secrets", "valueFrom"))
+            }
+        }
+    }
+
     /// What a task definition is registered with.
     public struct TaskDefinitionInput: Sendable, Equatable {
         public var family: String

@@ -157,7 +157,7 @@ public struct DeployService: Sendable {
         let record = DeploymentRecord(
             id: UUID().uuidString.lowercased(), projectId: chosen.projectId, name: chosen.name, target: target.kind,
             status: .inProgress, imageTag: artifact, commit: chosen.commit, startedAt: now(), rollbackOf: chosen.id,
-            ownerPID: processId
+            ownerPID: processId, taskDefinition: chosen.taskDefinition, imageDigest: chosen.imageDigest
         )
         var state = DeployState(
             deployment: record, appFolder: appFolder, stack: plan.stack, databases: plan.databases,

@@ -17,6 +17,10 @@ public struct DeploymentSummary: Sendable, Codable, Equatable {
     public var error: String?
     public var logExcerpt: String?
     public var rollbackOf: String?
+    /// The ECS task definition revision (ARN) it runs.
+    public var taskDefinition: String?
+    /// The digest of the image it pushed.
+    public var imageDigest: String?
 
     public init(_ record: DeploymentRecord, includeLogs: Bool = false) {
         let format = Date.ISO8601FormatStyle()
@@ -34,6 +38,8 @@ public struct DeploymentSummary: Sendable, Codable, Equatable {
         error = record.error
         logExcerpt = includeLogs ? record.logExcerpt : nil
         rollbackOf = record.rollbackOf
+        taskDefinition = record.taskDefinition
+        imageDigest = record.imageDigest
     }
 
     enum CodingKeys: String, CodingKey {
@@ -44,5 +50,7 @@ public struct DeploymentSummary: Sendable, Codable, Equatable {
         case finishedAt = "finished_at"
         case logExcerpt = "log_excerpt"
         case rollbackOf = "rollback_of"
+        case taskDefinition = "task_definition"
+        case imageDigest = "image_digest"
     }
 }

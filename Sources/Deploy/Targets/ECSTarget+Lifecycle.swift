@@ -17,7 +17,7 @@ extension ECSTarget {
                 let clients = try clients()
                 let service = try await clients.ecs.service(cluster: details.cluster, name: details.service)
                 if let service, service.primaryDeployment?.taskDefinition == ours {
-                    if let previous = state.previous, let earlier = self.details(of: previous)?.taskDefinitionArn, earlier != ours {
+                    if let previous = state.previous, let earlier = self.details(of: previous)?.taskDefinitionArn ?? previous.taskDefinition, earlier != ours {
                         try await clients.ecs.updateService(cluster: details.cluster, service: details.service, taskDefinition: earlier)
                         notes.append("the service \(details.service) was pointed back to \(ECSDeploymentWatcher.revision(earlier))")
                     } else if details.createdService || state.previous == nil {
@@ -36,15 +36,33 @@ extension ECSTarget {
     /// Nothing to do: the service itself replaced the previous deployment's tasks.
     public func retire(_ previous: DeploymentRecord, replacedBy current: DeploymentRecord) async throws {}
 
+    /// The deployment's details from its files, else rebuilt from its ledger record (names from the
+    /// guid, the revision and digest the record kept) for the settings' cluster and region.
     func requireDetails(_ deployment: DeploymentRecord) throws -> (ECSDeploymentDetails, ECSClients) {
-        guard let details = details(of: deployment) else {
-            throw DeployError(.notFound, "the files of ECS deployment \(deployment.id) are gone (\(fileURL(of: deployment).path))")
-        }
         do {
-            return (details, try ECSClients(environment: environment, region: details.region))
+            if let details = details(of: deployment) {
+                return (details, try ECSClients(environment: environment, region: details.region))
+            }
+            guard deployment.taskDefinition != nil else {
+                throw DeployError(.notFound, "the files of ECS deployment \(deployment.id) are gone (\(fileURL(of: deployment).path)) and its record names no task definition")
+            }
+            let clients = try clients()
+            return (recordedDetails(of: deployment, region: clients.region), clients)
         } catch let error as AWSError {
             throw DeployError(.aws, error.message)
         }
+    }
+
+    /// What the ledger record and the names of its project say about a deployment whose files are gone.
+    func recordedDetails(of deployment: DeploymentRecord, region: String) -> ECSDeploymentDetails {
+        let names = names(of: deployment)
+        let tag = deployment.imageTag.flatMap(Self.split)?.tag ?? ""
+        var details = ECSDeploymentDetails(
+            region: region, repository: names.repository, repositoryURI: names.repository, image: "\(names.repository):\(tag)",
+            cluster: names.cluster, service: names.service, logGroup: names.logGroup, logStreamPrefix: "app")
+        details.taskDefinitionArn = deployment.taskDefinition
+        details.imageDigest = deployment.imageDigest
+        return details
     }
 
     /// Scales the service to zero tasks.

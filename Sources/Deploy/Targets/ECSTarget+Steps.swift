@@ -170,6 +170,7 @@ extension ECSTarget {
         let tag = Self.split(details.image)?.tag ?? ""
         let inECR = settings.registryHost == nil ? try? await clients.ecr.image(repository: details.repository, tag: tag) : nil
         details.imageDigest = inECR?.digest ?? pushed
+        state.deployment.imageDigest = details.imageDigest
         try save(details, state)
         state.logLines.append("pushed \(details.image)" + (details.imageDigest.map { " digest \($0)" } ?? ""))
         report("pushed \(details.image)" + (details.imageDigest.map { " (\($0))" } ?? ""), fraction: 1)
@@ -180,19 +181,28 @@ extension ECSTarget {
         return URL(string: registry)?.host ?? registry
     }
 
-    /// A new revision for a new image; a rollback reuses the earlier deployment's revision while it exists.
+    /// A new revision for a new image; a rollback reuses the earlier deployment's revision while ECS
+    /// still has it active (from its files, else from the ledger, which the rollback record copied it
+    /// into), and registers it again from its description once it was deregistered.
     func registerTaskDefinition(_ state: inout DeployState, _ report: StepReporter) async throws {
         var details = try details(state)
         let clients = try clients()
-        if !state.build, let earlierId = state.deployment.rollbackOf,
-           let earlier = try await earlierDeployment(earlierId, like: state.deployment),
-           let arn = earlier.taskDefinitionArn,
-           let images = try await aws("reading task definition \(arn)", { try await clients.ecs.taskDefinitionImages(arn) }), !images.isEmpty {
-            details.taskDefinitionArn = arn
-            details.imageDigest = details.imageDigest ?? earlier.imageDigest
-            try save(details, state)
-            report("reusing \(ECSDeploymentWatcher.revision(arn))")
-            return
+        if !state.build, let earlierId = state.deployment.rollbackOf {
+            let earlier = try await earlierDeployment(earlierId, like: state.deployment)
+            if let arn = earlier?.taskDefinitionArn ?? state.deployment.taskDefinition,
+               let definition = try await aws("reading task definition \(arn)", { try await clients.ecs.describeTaskDefinition(arn) }),
+               !definition.containers.isEmpty {
+                if definition.status == "ACTIVE" {
+                    details.taskDefinitionArn = arn
+                    details.imageDigest = details.imageDigest ?? earlier?.imageDigest ?? state.deployment.imageDigest
+                    state.deployment.taskDefinition = arn
+                    state.deployment.imageDigest = details.imageDigest
+                    try save(details, state)
+                    report("reusing \(ECSDeploymentWatcher.revision(arn))")
+                    return
+                }
+                report("\(ECSDeploymentWatcher.revision(arn)) was deregistered; registering it again")
+            }
         }
         let stack = try state.requireStack()
         var environment: [String: String] = [:]
@@ -209,6 +219,7 @@ extension ECSTarget {
             logRegion: details.region, logStreamPrefix: details.logStreamPrefix, tags: Self.tags(project))
         let arn = try await aws("registering the task definition") { try await clients.ecs.registerTaskDefinition(input) }
         details.taskDefinitionArn = arn
+        state.deployment.taskDefinition = arn
         try save(details, state)
         state.logLines.append("task definition \(arn)")
         report("registered \(ECSDeploymentWatcher.revision(arn)) (\(settings.size.cpu) CPU, \(settings.size.memory) MiB" + (secrets.isEmpty ? ")" : ", \(secrets.count) secret references)"))

@@ -164,11 +164,34 @@ public struct ECSTarget: DeployTarget {
         if request.build { _ = try await docker.engineInfo() }
     }
 
+    /// The plan the deployment kept, else one rebuilt from the task definition revision its ledger
+    /// record names: the port, environment and secret references ECS has registered.
     public func rollbackPlan(of chosen: DeploymentRecord) async throws -> DeploymentPlan {
-        guard let file = readFile(of: chosen) else {
-            throw DeployError(.notFound, "the files of ECS deployment \(chosen.id) are gone (\(fileURL(of: chosen).path)); deploy that version again instead")
+        if let file = readFile(of: chosen) { return file.plan }
+        guard let arn = chosen.taskDefinition else {
+            throw DeployError(.notFound, "the files of ECS deployment \(chosen.id) are gone (\(fileURL(of: chosen).path)) and its record names no task definition; deploy that version again instead")
         }
-        return file.plan
+        let clients: ECSClients
+        do {
+            clients = try self.clients()
+        } catch let error as AWSError {
+            throw DeployError(.preflight, "ECS deploys need AWS: \(error.message)")
+        }
+        let revision = ECSDeploymentWatcher.revision(arn)
+        guard let definition = try await aws("reading task definition \(revision)", { try await clients.ecs.describeTaskDefinition(arn) }),
+              let container = definition.containers.first(where: { $0.name == "app" }) ?? definition.containers.first else {
+            throw DeployError(.notFound, "the task definition \(revision) of deployment \(chosen.id) is gone from ECS and its files are gone too; deploy that version again instead")
+        }
+        guard let port = container.ports.first else {
+            throw DeployError(.notFound, "the task definition \(revision) of deployment \(chosen.id) maps no container port; deploy that version again instead")
+        }
+        let stack = DetectedStack(
+            language: "container", framework: nil, packageManager: nil, port: port, portSource: "task definition \(revision)",
+            buildCommand: nil, startCommand: nil, startSource: nil, confidence: 100,
+            evidence: [DetectedStack.Evidence(kind: "ecs", detail: "read back from \(arn)")])
+        // Secret references go back as their ARNs, which the deploy sends as references again.
+        let environment = container.environment.merging(container.secrets) { value, _ in value }
+        return DeploymentPlan(deploymentId: chosen.id, stack: stack, databases: [], environment: environment, appFolder: workRoot.path)
     }
 
     /// Whether ECR still has the image (the lifecycle policy expires old ones).
