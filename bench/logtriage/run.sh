@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Log triage benchmark: grouping accuracy (Loghub), excerpt recall and size (LogChunks),
-# throughput and memory on a generated log, side by side with Drain3. Results go to stdout.
+# throughput and memory on the LogChunks logs concatenated and on a generated log, side by side with Drain3. Results go to stdout.
 #
-#   bench/logtriage/run.sh [all|loghub|chunks|loo|throughput]
+#   bench/logtriage/run.sh [all|loghub|chunks|loo|throughput|realthroughput]
 #
 # Data: ../shared/fixtures/logs (LOGS=... to override); scorers: ../shared/bench (SCORERS=...).
 # LOGTRIAGE_BENCH_MB sets the generated log's size (default 500); Drain3 comes from pip (drain3).
@@ -49,20 +49,15 @@ if [[ "$WHAT" == all || "$WHAT" == loo ]]; then
         --budgets 1500,2000,3000,4000,6000,8000 --step-lines 30,60,90 --show-repos
 fi
 
-if [[ "$WHAT" == all || "$WHAT" == throughput ]]; then
-    echo
-    LOG="$WORK/generated-${MB}mb.log"
-    if [[ ! -s "$LOG" ]]; then
-        echo "== generating a ${MB} MB log in $LOG"
-        python3 "$HERE/genlog.py" "$LOG" "$MB"
-    fi
-    SMALL="$WORK/generated-$((MB / 10 > 0 ? MB / 10 : 1))mb.log"
-    [[ -s "$SMALL" ]] || python3 "$HERE/genlog.py" "$SMALL" "$((MB / 10 > 0 ? MB / 10 : 1))"
-    echo "== throughput on $(du -h "$LOG" | cut -f1) (wall time depends on machine load; CPU time is one core's work)"
+# compare LOG SMALL: logtriage on LOG and on SMALL (its peak RSS on both: memory flat in the input size), Drain3 on SMALL.
+compare() {
+    local LOG="$1" SMALL="$2"
+    echo "== throughput on $LOG, $(du -h "$LOG" | cut -f1) (wall time depends on machine load; CPU time is one core's work)"
     "$DRIVER" throughput "$SMALL" > "$WORK/ours-small.json"
     "$DRIVER" throughput "$LOG" > "$WORK/ours.json"
     if python3 -c 'import drain3' 2>/dev/null; then
-        python3 "$HERE/drain3_throughput.py" "$LOG" > "$WORK/drain3.json"
+        # Drain3 reads the smaller input: the same kind of lines, a tenth of the waiting.
+        python3 "$HERE/drain3_throughput.py" "$SMALL" > "$WORK/drain3.json"
     else
         echo "(drain3 is not installed: pip install drain3)"; echo '{}' > "$WORK/drain3.json"
     fi
@@ -85,4 +80,29 @@ print("memory growth: peak RSS %.1f MB on %.0f MB of log, %.1f MB on %.0f MB (ra
     small["max_rss_kb"] / 1024, small["bytes"] / 1e6, ours["max_rss_kb"] / 1024, ours["bytes"] / 1e6,
     ours["max_rss_kb"] / small["max_rss_kb"], ours["bytes"] / small["bytes"]))
 PY
+}
+
+if [[ "$WHAT" == all || "$WHAT" == throughput || "$WHAT" == realthroughput ]]; then
+    # Real logs: every LogChunks log once (SMALL) and ten times over (LOG), in index order.
+    REAL="$WORK/logchunks-x10.log"
+    REAL1="$WORK/logchunks-x1.log"
+    if [[ ! -s "$REAL" ]]; then
+        tail -n +2 "$LOGS/logchunks/index.tsv" | cut -f1 | while read -r c; do cat "$LOGS/logchunks/cases/$c/log.txt"; done > "$REAL1"
+        for _ in 1 2 3 4 5 6 7 8 9 10; do cat "$REAL1"; done > "$REAL"
+    fi
+    echo
+    echo "== real logs: the LogChunks logs concatenated ($(wc -l < "$REAL1") lines once; ten times over for the run)"
+    compare "$REAL" "$REAL1"
+fi
+
+if [[ "$WHAT" == all || "$WHAT" == throughput ]]; then
+    echo
+    LOG="$WORK/generated-${MB}mb.log"
+    if [[ ! -s "$LOG" ]]; then
+        echo "== generating a ${MB} MB log in $LOG"
+        python3 "$HERE/genlog.py" "$LOG" "$MB"
+    fi
+    SMALL="$WORK/generated-$((MB / 10 > 0 ? MB / 10 : 1))mb.log"
+    [[ -s "$SMALL" ]] || python3 "$HERE/genlog.py" "$SMALL" "$((MB / 10 > 0 ? MB / 10 : 1))"
+    compare "$LOG" "$SMALL"
 fi
