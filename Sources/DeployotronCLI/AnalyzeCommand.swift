@@ -39,8 +39,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("per-line"), help: "Print one template id per input line, in order.")
     var perLine = false
 
-    @Option(help: "The excerpt's budget in estimated tokens.")
-    var budget: Int = 2_000
+    @Option(help: "The excerpt's budget in estimated tokens (a ceiling: most excerpts stay far below it).")
+    var budget: Int = 8_000
 
     @Option(help: "The Claude model for the diagnosis.")
     var model: String?
