@@ -39,6 +39,8 @@ if [ "${1:-}" = "--test" ]; then
     pip_install 'moto[server]' pytest pexpect boto3
   fi
   python3 -c 'import hcl2' >/dev/null 2>&1 || pip_install python-hcl2  # parses the generated Terraform in the tests
+  # The official MCP Python SDK: the client of `deployotron mcp` and a server for its client (Tests/mcp).
+  python3 -c 'import mcp.server.fastmcp' >/dev/null 2>&1 || pip_install 'mcp>=1.10,<2'
   # A real container engine for the engine tests (scripts/engine.sh): rootful podman behind the
   # docker CLI, runc, static busybox for FROM-scratch test images, compose v1 for the compose test.
   if [ "$(id -u)" -eq 0 ] || command -v sudo >/dev/null 2>&1; then

@@ -20,3 +20,7 @@ swift test --skip-build "$@"
 
 # The REPL through a real pseudo-terminal, against a fake Messages API (pytest + pexpect).
 python3 -m pytest -q Tests/pty
+
+# MCP both ways with the official Python SDK: its client drives `deployotron mcp`; its server is
+# used by the REPL (through a pty) and by -p, against the same fake Messages API.
+python3 -m pytest -q Tests/mcp

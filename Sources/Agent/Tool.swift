@@ -37,6 +37,9 @@ public struct Tool: Sendable {
     /// The type the input decodes to.
     public let inputType: any ToolInput.Type
     public let risk: ToolRisk
+    /// Whether Claude is offered the tool now: a tool of an MCP server that went down is not.
+    /// deployotron's own tools always are.
+    public let isOffered: @Sendable () -> Bool
     private let prepareCall: @Sendable (JSONValue) -> Result<PreparedToolCall, ToolRejection>
 
     /// A tool whose input is an `Input`: Claude is shown `Input.schema`; a call is checked against
@@ -67,8 +70,9 @@ public struct Tool: Sendable {
         }
     }
 
-    private init(
+    init(
         name: String, description: String, inputSchema: JSONValue, inputType: any ToolInput.Type, risk: ToolRisk,
+        isOffered: @escaping @Sendable () -> Bool = { true },
         prepare: @escaping @Sendable (JSONValue) -> Result<PreparedToolCall, ToolRejection>
     ) {
         self.name = name
@@ -76,6 +80,7 @@ public struct Tool: Sendable {
         self.inputSchema = inputSchema
         self.inputType = inputType
         self.risk = risk
+        self.isOffered = isOffered
         self.prepareCall = prepare
     }
 

@@ -25,9 +25,9 @@ public struct ToolRegistry: Sendable {
         tools.first { $0.name == name }
     }
 
-    /// The definitions sent to Claude, in registration order.
+    /// The definitions sent to Claude, in registration order: the tools offered now.
     public var definitions: [ToolDefinition] {
-        tools.map { ToolDefinition(name: $0.name, description: $0.description, inputSchema: $0.inputSchema) }
+        tools.filter { $0.isOffered() }.map { ToolDefinition(name: $0.name, description: $0.description, inputSchema: $0.inputSchema) }
     }
 
     public static func isValidName(_ name: String) -> Bool {

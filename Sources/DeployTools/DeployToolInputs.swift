@@ -134,9 +134,11 @@ struct ListDeploymentsToolInput: ToolInput, Codable {
 struct GetLogsInput: ToolInput, Codable {
     var deploymentId: String
     var tail: Int?
+    var since: String?
+    var filter: String?
 
     enum CodingKeys: String, CodingKey {
-        case tail
+        case tail, since, filter
         case deploymentId = "deployment_id"
     }
 
@@ -144,6 +146,8 @@ struct GetLogsInput: ToolInput, Codable {
         ToolSchema.object([
             "deployment_id": ToolSchema.deploymentId,
             "tail": ToolSchema.integer("How many lines. Default 100.", minimum: 1, maximum: 5000),
+            "since": ToolSchema.string("Only lines since then: a duration back from now (30s, 10m, 2h, 1d) or a time (2026-12-03T21:00:00Z)."),
+            "filter": ToolSchema.string("Only lines matching a CloudWatch Logs filter pattern: terms a line must all hold (case-sensitive), \"a phrase\", ?either, -excluded."),
         ], required: ["deployment_id"])
     }
 }

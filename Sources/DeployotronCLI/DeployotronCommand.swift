@@ -27,6 +27,7 @@ public struct DeployotronCommand: AsyncParsableCommand {
             SessionsCommand.self,
             SkillsCommand.self,
             ServeCommand.self,
+            McpCommand.self,
             NotifyScriptCommand.self,
             ResourcesCommand.self,
             StoreCommand.self,

@@ -4,6 +4,7 @@ import Claude
 import Foundation
 import Ledger
 import Locations
+import MCPBridge
 import Shell
 
 /// The REPL: `deployotron` with no subcommand, in the current directory (the project).
@@ -38,6 +39,11 @@ struct InteractiveSession {
             historyFile: workspace.directories.state.appendingPathComponent("history"), historyLimit: 1000,
             complete: { completer.complete($0) })
 
+        // The MCP servers (.mcp.json, the user's mcp.json) start before the first prompt: their tools
+        // are part of the first request. One that fails or later stops is one line; the session goes on.
+        let mcp = workspace.mcpServers { line in terminal.line(style.yellow(line)) }
+        await mcp.start()
+
         var conversation: Conversation?
         var transcript: Transcript?
         var listModels: (@Sendable () async throws -> [ModelInfo])?
@@ -46,7 +52,7 @@ struct InteractiveSession {
             let lister: any ModelListing = (client as? any ModelListing) ?? ClaudeClient(configuration: claude)
             listModels = { try await lister.models() }
             let asker = TerminalPermissionAsker(reader: reader, terminal: terminal) { interrupts.fire() }
-            let registry = try workspace.registry(skills: skills)
+            let registry = try workspace.registry(skills: skills, adding: mcp.tools)
             let system = try workspace.system(registry: registry, skills: skills)
             transcript = try saved?.transcript ?? store.create(projectRoot: projectRoot, model: model)
             conversation = Conversation(
@@ -58,7 +64,7 @@ struct InteractiveSession {
         }
 
         let missingKey: String? = claude == nil ? Self.missingKeyMessage : nil
-        let context = REPLContext(
+        var context = REPLContext(
             conversation: conversation, model: model, models: ModelProfile.current, skills: skills,
             projectRoot: projectRoot, projectGuid: identity?.guid, openLedger: { try await ledger.open() },
             estimateCost: { model, usage in Pricing.forModel(model)?.cost(of: usage) },
@@ -84,8 +90,10 @@ struct InteractiveSession {
         }
         defer { modelList.cancel() }
 
+        if !mcp.isEmpty { context.mcpReport = { mcp.report } }
         let repl = REPL(context: context, reader: reader, terminal: terminal, interrupts: interrupts)
         await repl.run()
+        await mcp.shutdown()
         await registration.value
 
         // A new session nobody talked in leaves no transcript behind (so --continue skips it).

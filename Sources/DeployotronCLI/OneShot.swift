@@ -5,6 +5,7 @@ import Foundation
 import JSON
 import Ledger
 import Locations
+import MCPBridge
 
 /// One-shot mode: `deployotron -p PROMPT` runs the conversation to its end and prints the answer.
 ///
@@ -28,12 +29,16 @@ struct OneShot {
             throw failBeforeTheTurn("\(error)", model: workspace.model)
         }
 
+        // The MCP servers' tools join the first request; a server that fails or stops is one line on stderr.
+        let mcp = workspace.mcpServers { line in Self.printError("warning: \(line)") }
+        await mcp.start()
+
         let skills = workspace.skills
         let registry: ToolRegistry
         let system: [SystemBlock]
         let saved: SavedSession?
         do {
-            registry = try workspace.registry(skills: skills)
+            registry = try workspace.registry(skills: skills, adding: mcp.tools)
             system = try workspace.system(registry: registry, skills: skills)
             saved = try SessionChoice(options: options).load(from: workspace.transcripts, projectRoot: projectRoot)
         } catch {
@@ -72,6 +77,7 @@ struct OneShot {
         let calls = await conversation.sessionToolCalls
         let sessionUsage = await conversation.sessionUsage
         let cost = await conversation.estimatedCost
+        await mcp.shutdown()
 
         let stopReason = (try? outcome.get())?.stopReason
         let endedEarly = (try? outcome.get()).map { !($0.stopReason?.isNormalEnd ?? false) } ?? false

@@ -20,6 +20,7 @@ extension REPL {
         case .cost: await cost()
         case .clear: await clear()
         case .compact: await compact()
+        case .mcp: mcp()
         case .skills(let name): skills(name)
         case .resources(let guid): await resources(guid)
         case .history: await history()

@@ -15,6 +15,8 @@ public struct REPLContext: Sendable {
     public var modelNames: ModelNames
     /// `GET /v1/models`; nil when there is no client (no API key).
     public var listModels: (@Sendable () async throws -> [ModelInfo])?
+    /// `/mcp`: the lines describing the session's MCP servers; nil when it has none configured.
+    public var mcpReport: (@Sendable () -> [String])? = nil
     public var skills: SkillsCatalog
     /// The project: the directory the REPL was opened in.
     public var projectRoot: URL

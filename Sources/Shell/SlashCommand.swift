@@ -8,6 +8,8 @@ public enum SlashCommand: Sendable, Equatable {
     case cost
     case clear
     case compact
+    /// The MCP servers of the session, their state and their tools.
+    case mcp
     /// `/skills` lists them; `/skills NAME` shows one.
     case skills(String?)
     /// `/resources` shows this project's; `/resources GUID` another project's.
@@ -34,6 +36,7 @@ public enum SlashCommand: Sendable, Equatable {
         Spec(name: "cost", argument: nil, summary: "tokens in and out, cache reads and writes, estimated cost", needsModel: false),
         Spec(name: "clear", argument: nil, summary: "forget the conversation and start a new session", needsModel: false),
         Spec(name: "compact", argument: nil, summary: "summarise the conversation into a shorter one that keeps the deploy state", needsModel: true),
+        Spec(name: "mcp", argument: nil, summary: "the MCP servers of this session (.mcp.json), their state and tools", needsModel: false),
         Spec(name: "skills", argument: "[NAME]", summary: "list the skills, or show one", needsModel: false),
         Spec(name: "resources", argument: "[GUID]", summary: "the resources build agents reported for this project (or GUID)", needsModel: false),
         Spec(name: "history", argument: nil, summary: "this project's deployments, newest first", needsModel: false),
@@ -60,6 +63,7 @@ public enum SlashCommand: Sendable, Equatable {
         case "cost": return .cost
         case "clear": return .clear
         case "compact": return .compact
+        case "mcp": return .mcp
         case "skills", "skill": return .skills(given)
         case "resources": return .resources(given)
         case "history": return .history

@@ -133,26 +133,42 @@ public struct DeploymentList: Sendable, Codable, Equatable {
 public struct LogsInput: Sendable, Codable, Equatable {
     public var deploymentId: String
     public var tail: Int?
+    /// A duration back from now (`10m`, `2h`, `1d`) or a time (`2026-12-03T21:00:00Z`).
+    public var since: String?
+    /// A CloudWatch Logs filter pattern: terms a line must hold, `"a phrase"`, `?either`, `-excluded`.
+    public var filter: String?
 
-    public init(deploymentId: String, tail: Int? = nil) {
+    public init(deploymentId: String, tail: Int? = nil, since: String? = nil, filter: String? = nil) {
         self.deploymentId = deploymentId
         self.tail = tail
+        self.since = since
+        self.filter = filter
     }
 
     enum CodingKeys: String, CodingKey {
-        case tail
+        case tail, since, filter
         case deploymentId = "deployment_id"
     }
 }
 
 public struct LogsOutput: Sendable, Codable, Equatable {
     public var deploymentId: String
-    /// container (live logs) or ledger (the excerpt kept when the deployment ended).
+    /// container (a local container's logs), cloudwatch (an ECS service's log group) or ledger (the
+    /// excerpt kept when the deployment ended).
     public var source: String
     public var lines: [String]
+    /// What the answer could not do as asked (the ledger's excerpt has no times for `since`).
+    public var note: String?
+
+    public init(deploymentId: String, source: String, lines: [String], note: String? = nil) {
+        self.deploymentId = deploymentId
+        self.source = source
+        self.lines = lines
+        self.note = note
+    }
 
     enum CodingKeys: String, CodingKey {
-        case source, lines
+        case source, lines, note
         case deploymentId = "deployment_id"
     }
 }

@@ -267,17 +267,6 @@ public struct DeployService: Sendable {
         return output
     }
 
-    public func logs(_ input: LogsInput) async throws -> LogsOutput {
-        let record = try await deployment(matching: input.deploymentId)
-        let tail = max(1, min(input.tail ?? 100, 5000))
-        let live = try await liveDeployment(projectId: record.projectId, name: record.name)?.id == record.id
-        if live, let lines = try? await target(for: record.target).logs(record, tail: tail), !lines.isEmpty {
-            return LogsOutput(deploymentId: record.id, source: "container", lines: lines)
-        }
-        let kept = record.logExcerpt?.split(separator: "\n").map(String.init) ?? []
-        return LogsOutput(deploymentId: record.id, source: "ledger", lines: Array(kept.suffix(tail)))
-    }
-
     /// A docker-safe name: lowercase letters, digits, `-` and `_`, starting with a letter or digit.
     public static func containerName(_ raw: String) -> String {
         let mapped = raw.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") ? $0 : "-" }
