@@ -21,6 +21,11 @@ public struct CloudWatchLogsClient: Sendable {
         public var timestamp: Date
         public var message: String
         public var stream: String?
+        /// FilterLogEvents' `eventId`: tells apart events of the same millisecond when polling.
+        public var id: String? = nil
+
+        /// The event's id, or what stands for one when CloudWatch gave none.
+        public var key: String { id ?? "\(timestamp.timeIntervalSince1970)|\(stream ?? "")|\(message)" }
     }
 
     /// One stream's events, oldest first, up to `limit` (following pages until the stream is read).
@@ -61,10 +66,33 @@ public struct CloudWatchLogsClient: Sendable {
         return Array(events.prefix(limit))
     }
 
+    /// The newest `limit` events of every stream of `group` matching `pattern` since `start`, oldest
+    /// first: reads every page FilterLogEvents has (nextToken) and keeps the last ones, up to
+    /// `scanLimit` events read.
+    public func lastFilteredEvents(group: String, pattern: String?, from start: Date?, limit: Int, scanLimit: Int = 100_000) async throws -> [Event] {
+        var kept: [Event] = []
+        var scanned = 0
+        var token: String?
+        repeat {
+            var input: [String: JSONValue] = ["logGroupName": .string(group), "limit": 10_000]
+            if let pattern { input["filterPattern"] = .string(pattern) }
+            if let start { input["startTime"] = .number((start.timeIntervalSince1970 * 1000).rounded()) }
+            if let token { input["nextToken"] = .string(token) }
+            let answer = try await client.call("FilterLogEvents", .object(input))
+            let page = Self.events(answer)
+            scanned += page.count
+            kept = Array((kept + page).sorted { $0.timestamp < $1.timestamp }.suffix(limit))
+            token = answer["nextToken"]?.stringValue
+        } while token != nil && scanned < scanLimit
+        return kept
+    }
+
     static func events(_ answer: JSONValue) -> [Event] {
         (answer["events"]?.arrayValue ?? []).compactMap { event in
             guard let millis = event["timestamp"]?.doubleValue, let message = event["message"]?.stringValue else { return nil }
-            return Event(timestamp: Date(timeIntervalSince1970: millis / 1000), message: message, stream: event["logStreamName"]?.stringValue)
+            return Event(
+                timestamp: Date(timeIntervalSince1970: millis / 1000), message: message, stream: event["logStreamName"]?.stringValue,
+                id: event["eventId"]?.stringValue)
         }
     }
 }

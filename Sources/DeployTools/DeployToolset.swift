@@ -229,11 +229,16 @@ public struct DeployToolset: Sendable {
         let service = service
         return ServiceTool.make(
             name: "get_logs",
-            description: "The last lines of a deployment's container logs (or, when it no longer runs, the excerpt kept when it ended). Secrets are redacted.",
+            description: """
+                The last lines of a deployment's logs: a local container's, or an ECS service's in CloudWatch Logs; when it no \
+                longer runs, the excerpt kept when it ended. Narrow them with since and a filter pattern. Secrets are redacted.
+                """,
             risk: .readOnly,
             input: GetLogsInput.self,
             summarize: { $0.deploymentId }
-        ) { input, _ in try await service.logs(LogsInput(deploymentId: input.deploymentId, tail: input.tail)) }
+        ) { input, _ in
+            try await service.logs(LogsInput(deploymentId: input.deploymentId, tail: input.tail, since: input.since, filter: input.filter))
+        }
     }
 
     func referenceTool(

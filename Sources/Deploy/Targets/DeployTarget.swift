@@ -47,6 +47,14 @@ public protocol DeployTarget: Sendable {
     /// What `remove` would delete, in words a confirmation can show ("the bucket tmux-builder-…").
     func removalPreview(_ deployment: DeploymentRecord, live: Bool) async -> [String]
     func logs(_ deployment: DeploymentRecord, tail: Int) async throws -> [String]
+    /// The deployment's log lines for `query`, oldest first: the last `query.tail` of those since
+    /// `query.since` that match `query.filter`.
+    func logs(_ deployment: DeploymentRecord, query: LogQuery) async throws -> [String]
+    /// Calls `onLine` with the last lines for `query` and then each new one, until the calling task
+    /// is cancelled (throwing `CancellationError` once what it ran has stopped) or the logs end.
+    func followLogs(_ deployment: DeploymentRecord, query: LogQuery, onLine: @escaping @Sendable (String) -> Void) async throws
+    /// Where `logs` reads from, as `get_logs` reports it: `container`, `cloudwatch`.
+    var logSource: String { get }
     /// The deployment's runtime state as the target sees it, nil when nothing runs.
     func runtimeState(_ deployment: DeploymentRecord) async throws -> RuntimeState?
     /// Removes the project's artifacts not in `keep`; returns what it removed.
@@ -62,6 +70,21 @@ extension DeployTarget {
 
     public func removalPreview(_ deployment: DeploymentRecord, live: Bool) async -> [String] {
         ["deployment \(deployment.id.prefix(8))" + (deployment.imageTag.map { " (\($0))" } ?? "")]
+    }
+
+    public var logSource: String { "container" }
+
+    /// For a target whose lines carry no times: the filter applied here, `since` refused.
+    public func logs(_ deployment: DeploymentRecord, query: LogQuery) async throws -> [String] {
+        guard query.since == nil else {
+            throw DeployError(.invalidInput, "\(kind.rawValue) deployments keep no times with their log lines, so since cannot apply; leave it out")
+        }
+        guard let filter = query.filter else { return try await logs(deployment, tail: query.tail) }
+        return Array(try await logs(deployment, tail: 5000).filter(filter.matches).suffix(query.tail))
+    }
+
+    public func followLogs(_ deployment: DeploymentRecord, query: LogQuery, onLine: @escaping @Sendable (String) -> Void) async throws {
+        throw DeployError(.unsupportedTarget, "\(kind.rawValue) deployments have no log to follow; `deployotron logs` without --follow shows what there is")
     }
 }
 

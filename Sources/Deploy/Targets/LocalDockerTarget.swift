@@ -362,6 +362,26 @@ public struct LocalDockerTarget: DeployTarget {
         return try await docker.logs(container: container, tail: tail)
     }
 
+    /// `docker logs --since`; a filter reads every line since then and keeps the last matching ones.
+    public func logs(_ deployment: DeploymentRecord, query: LogQuery) async throws -> [String] {
+        guard let container = try await runningContainer(of: deployment) else { return [] }
+        guard let filter = query.filter else { return try await docker.logs(container: container, tail: query.tail, since: query.since) }
+        return Array(try await docker.logs(container: container, tail: nil, since: query.since).filter(filter.matches).suffix(query.tail))
+    }
+
+    /// `docker logs --follow`, filtered here; Ctrl-C stops the docker process.
+    public func followLogs(_ deployment: DeploymentRecord, query: LogQuery, onLine: @escaping @Sendable (String) -> Void) async throws {
+        guard let container = try await runningContainer(of: deployment) else {
+            throw DeployError(.notFound, "deployment \(deployment.id.prefix(8)) has no container to follow (\(containerName(of: deployment)) is gone); `deployotron restart \(deployment.id.prefix(8))` starts it again")
+        }
+        // With a filter, the backlog is the matching lines among the last 5000: docker's --tail counts
+        // every line, and the backlog and new lines arrive as one stream.
+        let filter = query.filter
+        try await docker.followLogs(container: container, tail: filter == nil ? query.tail : 5000, since: query.since) { line in
+            if filter?.matches(line) ?? true { onLine(line) }
+        }
+    }
+
     public func runtimeState(_ deployment: DeploymentRecord) async throws -> RuntimeState? {
         guard let container = try await runningContainer(of: deployment) else { return nil }
         let state = try await docker.inspectState(container: container)
