@@ -31,6 +31,26 @@ struct ECSClientMotoTests {
         #expect(try await ecr.repository(named: name) == nil)
     }
 
+    @Test func ecrImagesAreListedByTagAndDeletedInABatch() async throws {
+        let ecr = try ECRClient.fromEnvironment(region: "us-east-1", environment: environment)
+        let name = MotoServer.uniqueTable("shop-images").lowercased()
+        _ = try await ecr.createRepository(name: name, tags: [:])
+        for (index, tag) in ["deploy_aaaa1111", "deploy_bbbb2222", "deploy_cccc3333"].enumerated() {
+            // What a push leaves: a manifest under a tag (moto has no registry to push to).
+            let config = String(repeating: String(index), count: 64)
+            let manifest = #"{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":7023,"digest":"sha256:\#(config)"},"layers":[]}"#
+            try await ecr.client.call("PutImage", ["repositoryName": .string(name), "imageManifest": .string(manifest), "imageTag": .string(tag)])
+        }
+        let images = try await ecr.describeImages(repository: name)
+        #expect(Set(images.flatMap(\.tags)) == ["deploy_aaaa1111", "deploy_bbbb2222", "deploy_cccc3333"])
+        #expect(images.count == 3 && images.allSatisfy { $0.digest.hasPrefix("sha256:") }, "\(images)")
+        #expect(Set(try await ecr.deleteImages(repository: name, tags: ["deploy_aaaa1111", "deploy_bbbb2222"])) == ["deploy_aaaa1111", "deploy_bbbb2222"])
+        #expect(try await ecr.image(repository: name, tag: "deploy_aaaa1111") == nil)
+        #expect(try await ecr.image(repository: name, tag: "deploy_cccc3333")?.tags == ["deploy_cccc3333"])
+        try await ecr.deleteRepository(name: name)
+        #expect(try await ecr.image(repository: name, tag: "deploy_cccc3333") == nil)
+    }
+
     @Test func ec2FindsTheDefaultVPCAndOpensOnlyTheAppPort() async throws {
         let ec2 = try EC2Client.fromEnvironment(environment: environment)
         let vpc = try #require(try await ec2.defaultVPC())
