@@ -157,43 +157,57 @@ struct LogLineReader {
     }
 
     /// Removes ANSI escapes and resolves CR redraws into `out`.
+    ///
+    /// Writes through a raw buffer sized to the line (the result is never longer), copying runs
+    /// between escapes and CRs whole: a Travis log has one of those on most lines.
     static func clean(_ line: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
         out.removeAll(keepingCapacity: true)
-        var segmentStart = 0
-        var segmentBlank = true
-        var lastKept: Range<Int>? = nil
-        var i = 0
         let n = line.count
-        while i < n {
-            let byte = line[i]
-            if byte == 0x1B {
-                i = skipEscape(line, from: i)
-                continue
+        guard n > 0, let source = line.baseAddress else { return }
+        out.append(contentsOf: repeatElement(0, count: n))
+        let kept: Range<Int> = out.withUnsafeMutableBufferPointer { buffer in
+            let target = buffer.baseAddress!
+            var count = 0
+            var segmentStart = 0
+            var segmentBlank = true
+            var lastKept: Range<Int>? = nil
+            var i = 0
+            while i < n {
+                let byte = source[i]
+                if byte == 0x1B {
+                    i = skipEscape(line, from: i)
+                    continue
+                }
+                if byte == 0x0D {
+                    if !segmentBlank { lastKept = segmentStart..<count }
+                    segmentStart = count
+                    segmentBlank = true
+                    i += 1
+                    continue
+                }
+                // A run of ordinary bytes, copied whole.
+                var end = i + 1
+                while end < n, source[end] != 0x1B, source[end] != 0x0D { end += 1 }
+                if segmentBlank {
+                    for k in i..<end where source[k] != 0x20 && source[k] != 0x09 {
+                        segmentBlank = false
+                        break
+                    }
+                }
+                (target + count).update(from: source + i, count: end - i)
+                count += end - i
+                i = end
             }
-            if byte == 0x0D {
-                if !segmentBlank { lastKept = segmentStart..<out.count }
-                segmentStart = out.count
-                segmentBlank = true
-                i += 1
-                continue
+            if !segmentBlank { return segmentStart..<count }
+            return lastKept ?? count..<count
+        }
+        if kept.lowerBound > 0 {
+            out.withUnsafeMutableBufferPointer { buffer in
+                let base = buffer.baseAddress!
+                (base).update(from: base + kept.lowerBound, count: kept.count)
             }
-            if byte != 0x20 && byte != 0x09 { segmentBlank = false }
-            out.append(byte)
-            i += 1
         }
-        let keep: Range<Int>
-        if !segmentBlank {
-            keep = segmentStart..<out.count
-        } else if let lastKept {
-            keep = lastKept
-        } else {
-            keep = out.count..<out.count
-        }
-        if keep.lowerBound > 0 || keep.upperBound < out.count {
-            let kept = Array(out[keep])
-            out.removeAll(keepingCapacity: true)
-            out.append(contentsOf: kept)
-        }
+        out.removeLast(out.count - kept.count)
     }
 
     /// Index just past the escape sequence starting at `start` (which holds ESC).
