@@ -254,7 +254,15 @@ struct ECSTargetMotoTests: Sendable {
         service = DeployService(store: ledger, target: target, projects: service.projects, processId: 4242, hostName: "test-host", isProcessAlive: { _ in true }, git: nil)
         let error = try await #require(throws: DeployError.self) { try await service.deploy(DeployLocalInput(path: try app().path), to: .ecs) }
         #expect(error.message.contains("the ECS cluster no-such-cluster does not exist in us-east-1"))
+        #expect(!error.message.contains("\n"), "one line: \(error.message)")
         #expect(try await ledger.deployments(projectId: guid, limit: 1).first?.status == .failed)
+        // The cluster is looked up first: nothing was made before the deploy stopped.
+        let names = target.names(DeployProject(guid: guid, name: "shop"))
+        let clients = try target.clients()
+        #expect(try await clients.ecr.repository(named: names.repository) == nil)
+        #expect(try await clients.logs.logGroupTags(names.logGroup) == nil)
+        #expect(try await clients.iam.role(named: names.executionRole) == nil)
+        #expect(docker.calls().filter { $0.first == "build" }.isEmpty)
     }
 }
 
