@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what deployotron needs to build and test on Debian, skipping what is there.
-# Usage: scripts/setup.sh [--test]   (--test adds what the tests run: moto, pytest, pexpect, boto3, podman)
+# Usage: scripts/setup.sh [--test]   (--test adds what the tests run: moto, pytest, pexpect, boto3, podman, chromium, schemathesis)
 set -euo pipefail
 
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -41,6 +41,10 @@ if [ "${1:-}" = "--test" ]; then
   python3 -c 'import hcl2' >/dev/null 2>&1 || pip_install python-hcl2  # parses the generated Terraform in the tests
   # The official MCP Python SDK: the client of `deployotron mcp` and a server for its client (Tests/mcp).
   python3 -c 'import mcp.server.fastmcp' >/dev/null 2>&1 || pip_install 'mcp>=1.10,<2'
+  # The pages' tests (Tests/pages): Debian's headless Chromium driven over its DevTools websocket,
+  # and schemathesis fuzzing the server against notify/openapi.json.
+  command -v chromium >/dev/null 2>&1 || apt_install chromium || echo "setup: could not install chromium; the browser tests will skip" >&2
+  python3 -c 'import schemathesis, websocket' >/dev/null 2>&1 || pip_install schemathesis websocket-client
   # A real container engine for the engine tests (scripts/engine.sh): rootful podman behind the
   # docker CLI, runc, static busybox for FROM-scratch test images, compose v1 for the compose test.
   if [ "$(id -u)" -eq 0 ] || command -v sudo >/dev/null 2>&1; then

@@ -41,12 +41,14 @@ enum Pages {
             let lastDeployment = summary.lastDeployment.map { deployment in
                 badge(deployment.status.rawValue) + HTML.element("span", ["class": "target"], text: deployment.target.rawValue) + time(deployment.startedAt)
             } ?? HTML.element("span", ["class": "muted"], text: "none")
+            // One element inside each cell: at phone width the cell is a grid of its label and that.
+            let cell = { (content: HTML) in HTML.element("div", ["class": "cell"], content) }
             rows += HTML.element("tr", ["data-guid": project.guid],
-                HTML.element("td", ["data-label": "Project"], nameCell)
-                + HTML.element("td", ["data-label": "User"], text: project.userId)
-                + HTML.element("td", ["data-label": "Last event", "class": "last-event"], lastEvent)
-                + HTML.element("td", ["data-label": "Last deployment", "class": "last-deployment"], lastDeployment)
-                + HTML.element("td", ["data-label": "Resources", "class": "count"], text: String(summary.listing.resourceCount)))
+                HTML.element("td", ["data-label": "Project"], cell(nameCell))
+                + HTML.element("td", ["data-label": "User"], cell(HTML(text: project.userId)))
+                + HTML.element("td", ["data-label": "Last event", "class": "last-event"], cell(lastEvent))
+                + HTML.element("td", ["data-label": "Last deployment", "class": "last-deployment"], cell(lastDeployment))
+                + HTML.element("td", ["data-label": "Resources", "class": "count"], cell(HTML(text: String(summary.listing.resourceCount)))))
         }
         let head = ["Project", "User", "Last event", "Last deployment", "Resources"]
             .map { HTML.element("th", ["scope": "col"], text: $0) }
@@ -158,7 +160,7 @@ enum Pages {
                 lines += HTML.element("div", ["class": "deployment-url"], HTML.linkOrText(url))
             }
             if let rollbackOf = deployment.rollbackOf {
-                lines += HTML.element("div", ["class": "muted"], HTML(text: "rollback of ") + HTML.element("code", text: String(rollbackOf.prefix(8))))
+                lines += HTML.element("div", ["class": "muted"], HTML(text: "rollback to ") + HTML.element("code", text: rollbackOf))
             }
             if let error = deployment.error {
                 lines += HTML.element("div", ["class": "deployment-error"], text: error)

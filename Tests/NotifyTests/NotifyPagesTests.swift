@@ -61,7 +61,7 @@ import Testing
             // Deployments: status, target, URL, rollback of.
             #expect(html.contains(#"data-id="d-2222" data-status="running""#))
             #expect(html.contains(#"data-id="d-1111" data-status="failed""#))
-            #expect(html.contains("rollback of"))
+            #expect(html.contains("rollback to <code>d-0000</code>"))
             #expect(html.range(of: "d-2222")!.lowerBound < html.range(of: "d-1111")!.lowerBound, "newest deployment first")
             // Events in order, and where the live stream goes on.
             #expect(html.contains(#"data-guid="shop-1" data-after="3""#))
@@ -84,7 +84,7 @@ import Testing
             let all = try await server.request("/")
             #expect(all.status == 200)
             #expect(all.body.contains(#"<tr data-guid="shop-1">"#) && all.body.contains(#"<tr data-guid="blog-1">"#))
-            #expect(all.body.contains(#"<td data-label="Resources" class="count">6</td>"#))
+            #expect(all.body.contains(#"<td data-label="Resources" class="count"><div class="cell">6</div></td>"#))
             #expect(all.body.contains("badge-running"), "the last deployment's status")
             #expect(all.body.contains("badge-done"), "the last event's type")
             #expect(!all.body.contains(Self.hostile))
