@@ -21,6 +21,14 @@ swift test --skip-build "$@"
 # The REPL through a real pseudo-terminal, against a fake Messages API (pytest + pexpect).
 python3 -m pytest -q Tests/pty
 
+# MCP both ways with the official Python SDK: its client drives `deployotron mcp`; its server is
+# used by the REPL (through a pty) and by -p, against the same fake Messages API.
+python3 -m pytest -q Tests/mcp
+
 # The pages in headless Chromium and the API under schemathesis, against a real serve on both
 # stores (pytest; screenshots under /tmp, not in the repository).
 python3 -m pytest -q Tests/pages
+
+# scripts/install.sh into a temporary prefix, then the installed binary with no Swift toolchain in
+# its environment (a release build into .build-release: many minutes the first time).
+python3 -m pytest -q Tests/install
