@@ -41,7 +41,10 @@ struct InteractiveSession {
 
         // The MCP servers (.mcp.json, the user's mcp.json) start before the first prompt: their tools
         // are part of the first request. One that fails or later stops is one line; the session goes on.
-        let mcp = workspace.mcpServers { line in terminal.line(style.yellow(line)) }
+        let startAsker = TerminalPermissionAsker(reader: reader, terminal: terminal)
+        let mcp = workspace.mcpServers(trust: { await workspace.askToStart($0, asker: startAsker) }) { line in
+            terminal.line(style.yellow(line))
+        }
         await mcp.start()
 
         var conversation: Conversation?

@@ -30,7 +30,10 @@ struct OneShot {
         }
 
         // The MCP servers' tools join the first request; a server that fails or stops is one line on stderr.
-        let mcp = workspace.mcpServers { line in Self.printError("warning: \(line)") }
+        let options = options
+        let mcp = workspace.mcpServers(trust: { workspace.mayStart($0, options: options) }) { line in
+            Self.printError("warning: \(line)")
+        }
         await mcp.start()
 
         let skills = workspace.skills

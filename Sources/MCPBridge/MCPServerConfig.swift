@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import JSON
 
@@ -20,6 +21,33 @@ public struct MCPServerConfig: Sendable, Equatable {
         self.transport = transport
         self.source = source
     }
+
+    /// The project's own `.mcp.json`: a file that comes with a repository, so its servers start
+    /// only once the user approved them (the user's file needs no approval).
+    public var isFromProject: Bool { source == MCPConfiguration.projectSource }
+
+    /// What starting it means, for the question: the program and its arguments, or the URL.
+    public var commandLine: String {
+        switch transport {
+        case .stdio(let command, let arguments, _): ([command] + arguments).joined(separator: " ")
+        case .http(let url, _): url.absoluteString
+        }
+    }
+
+    /// SHA-256 of everything that decides what runs (program, arguments, environment, URL, headers):
+    /// an approval is for this, so a changed entry is asked about again. A digest, so the values
+    /// (often tokens) are never written where approvals are kept.
+    public var fingerprint: String {
+        var parts = [name]
+        switch transport {
+        case .stdio(let command, let arguments, let environment):
+            parts += ["stdio", command] + arguments + environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        case .http(let url, let headers):
+            parts += ["http", url.absoluteString] + headers.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        }
+        let digest = SHA256.hash(data: Data(parts.joined(separator: "\u{0}").utf8))
+        return digest.map { String(format: "%02x", $0) }.joined()
+    }
 }
 
 /// The servers of a session: the project's `.mcp.json`, then the user's `mcp.json` in
@@ -33,6 +61,9 @@ public struct MCPConfiguration: Sendable, Equatable {
         self.servers = servers
         self.problems = problems
     }
+
+    /// How a server of the project's `.mcp.json` names its source.
+    public static let projectSource = ".mcp.json"
 
     /// The project's `.mcp.json`.
     public static func projectFile(_ projectRoot: URL) -> URL {

@@ -61,14 +61,19 @@ public final class MCPServers: Sendable {
     let environment: [String: String]
     let startTimeout: Duration
     let notice: @Sendable (String) -> Void
+    /// Asked before a server of the project's `.mcp.json` starts: nil to start it, else the line
+    /// that says why it did not (and how to approve it).
+    let trust: @Sendable (MCPServerConfig) async -> String?
 
     /// Variables never handed to a server: the user's Claude credentials are deployotron's, not theirs.
     static let withheldVariables: Set<String> = ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"]
 
     public init(
         configuration: MCPConfiguration, projectRoot: URL, environment: [String: String],
-        startTimeout: Duration = .seconds(20), notice: @escaping @Sendable (String) -> Void
+        startTimeout: Duration = .seconds(20), trust: @escaping @Sendable (MCPServerConfig) async -> String? = { _ in nil },
+        notice: @escaping @Sendable (String) -> Void
     ) {
+        self.trust = trust
         self.entries = Mutex(Dictionary(uniqueKeysWithValues: configuration.servers.map { ($0.name, Entry(config: $0)) }))
         self.problems = configuration.problems
         self.projectRoot = projectRoot
@@ -81,10 +86,19 @@ public final class MCPServers: Sendable {
 
     // MARK: - Start and stop
 
-    /// Starts every server at once and waits until each is running or has failed (one line each).
+    /// Asks `trust` about the project's servers, one at a time, then starts the approved ones at
+    /// once and waits until each is running or has failed (one line each).
     public func start() async {
         for problem in problems { notice("MCP: \(problem)") }
-        let names = entries.withLock { $0.keys.sorted() }
+        var names: [String] = []
+        for config in entries.withLock({ $0.values.map(\.config) }).sorted(by: { $0.name < $1.name }) {
+            if config.isFromProject, let refusal = await trust(config) {
+                entries.withLock { $0[config.name]?.state = .failed("not approved") }
+                notice(refusal)
+                continue
+            }
+            names.append(config.name)
+        }
         await withTaskGroup(of: Void.self) { group in
             for name in names {
                 group.addTask { await self.startServer(name) }

@@ -8,6 +8,11 @@ public enum MCPToolName {
         return name.utf8.count <= 64 ? name : nil
     }
 
+    /// `mcp__SERVER__`: what every tool name of `server` starts with.
+    public static func prefix(server: String) -> String {
+        "mcp__" + sanitize(server) + "__"
+    }
+
     static func sanitize(_ text: String) -> String {
         String(text.unicodeScalars.map { scalar -> Character in
             let allowed = scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-")

@@ -46,6 +46,33 @@ import Testing
         #expect(output == ToolOutput(json: ["n": 3]))
     }
 
+    @Test func aProjectServerStartsOnlyWhenTrustedAndTheUsersNeedNoApproval() async {
+        let lines = LinesBox()
+        let asked = LinesBox()
+        let project = MCPServerConfig(name: "repo", transport: .stdio(command: "no-such-program-a", arguments: [], environment: [:]), source: ".mcp.json")
+        let users = MCPServerConfig(name: "mine", transport: .stdio(command: "no-such-program-b", arguments: [], environment: [:]), source: "/home/u/.config/deployotron/mcp.json")
+        let servers = MCPServers(
+            configuration: MCPConfiguration(servers: [project, users]), projectRoot: .init(fileURLWithPath: "/tmp"),
+            environment: ["PATH": "/usr/bin:/bin"],
+            trust: { asked.append($0.name); return "refused \($0.name)" }, notice: { lines.append($0) })
+        await servers.start()
+        #expect(asked.all == ["repo"])
+        #expect(servers.state(of: "repo") == .failed("not approved"))
+        #expect(lines.all.contains("refused repo"))
+        #expect(lines.all.contains { $0.hasPrefix("MCP server 'mine' did not start") })
+        await servers.shutdown()
+    }
+
+    @Test func anApprovalIsForWhatRunsAndKeepsNoValues() {
+        let one = MCPServerConfig(name: "s", transport: .stdio(command: "srv", arguments: ["--a"], environment: ["TOKEN": "t0ps3cret"]), source: ".mcp.json")
+        var other = one
+        other.transport = .stdio(command: "srv", arguments: ["--a", "--evil"], environment: ["TOKEN": "t0ps3cret"])
+        #expect(one.fingerprint != other.fingerprint)
+        #expect(one.fingerprint == one.fingerprint)
+        #expect(one.fingerprint.count == 64 && !one.fingerprint.contains("t0ps3cret"))
+        #expect(one.isFromProject && one.commandLine == "srv --a")
+    }
+
     @Test func aServerThatCannotStartIsOneLineAndOffersNothing() async {
         let lines = LinesBox()
         let servers = MCPServers(

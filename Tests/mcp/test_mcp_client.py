@@ -32,11 +32,14 @@ def world():
         project = os.path.join(home, "project")
         os.makedirs(project)
         pidfile = os.path.join(home, "notes.pid")
+        # The project's server (asked about before it starts), and one of the user's that cannot start.
         with open(os.path.join(project, ".mcp.json"), "w") as f:
             json.dump({"mcpServers": {
                 "notes": {"command": sys.executable, "args": [SERVER], "env": {"NOTES_PIDFILE": pidfile}},
-                "broken": {"command": "no-such-mcp-server-program"},
             }}, f)
+        os.makedirs(os.path.join(home, "config", "deployotron"))
+        with open(os.path.join(home, "config", "deployotron", "mcp.json"), "w") as f:
+            json.dump({"mcpServers": {"broken": {"command": "no-such-mcp-server-program"}}}, f)
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": home,
@@ -81,12 +84,16 @@ def test_the_repl_offers_an_mcp_servers_tools_asks_before_a_changing_one_and_sur
     api = world["api"]
     child = pexpect.spawn(BINARY, [], cwd=world["project"], env=world["env"], encoding="utf-8", timeout=TIMEOUT,
                           dimensions=(40, 200))
+    # The project's server starts only once the user says so; "always" is remembered.
+    child.expect_exact("MCP server 'notes': start `")
+    prompt(child, "Allow?")
+    child.sendline("a")
     # The server that cannot start is one line; the REPL opens anyway.
     child.expect_exact("MCP server 'broken' did not start")
     prompt(child)
 
     child.sendline("/mcp")
-    child.expect_exact("broken (.mcp.json): failed")
+    child.expect_exact("/deployotron/mcp.json): failed")
     child.expect_exact("notes (.mcp.json): running")
     child.expect_exact("mcp__notes__add_note, mcp__notes__crash, mcp__notes__read_note")
     prompt(child)
@@ -140,6 +147,22 @@ def test_the_repl_offers_an_mcp_servers_tools_asks_before_a_changing_one_and_sur
     child.close()
     assert child.exitstatus == 0
 
+    # Approved with "always": the next session starts it without asking, and so does -p.
+    child = pexpect.spawn(BINARY, [], cwd=world["project"], env=world["env"], encoding="utf-8", timeout=TIMEOUT,
+                          dimensions=(40, 200))
+    prompt(child)
+    assert "Allow?" not in child.before
+    child.sendline("/mcp")
+    child.expect_exact("notes (.mcp.json): running")
+    prompt(child)
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+    child.close()
+    api.enqueue(text_answer(["ok"]))
+    approved = run_print(world, "-p", "hi")
+    assert "not approved" not in approved.stderr
+    assert "mcp__notes__read_note" in tool_names(api.requests[-1])
+
 
 def run_print(world, *args):
     return subprocess.run([BINARY, *args], cwd=world["project"], env=world["env"], capture_output=True, text=True,
@@ -172,9 +195,20 @@ def test_print_mode_refuses_a_changing_mcp_tool_that_was_not_allowed(world):
     api = world["api"]
     api.enqueue(tool_use_answer("toolu_add", "mcp__notes__add_note", {"name": "b", "text": "beta"}),
                 text_answer(["I was not allowed."]))
-    result = run_print(world, "-p", "save a note")
+    result = run_print(world, "-p", "save a note", "--allow", "mcp__notes__read_note")
     assert result.returncode == 0, result.stderr
     assert "--allow mcp__notes__add_note" in result.stderr
     assert not os.path.exists(os.path.join(world["project"], "note-b.txt"))
     refused = next(b for b in tool_results(api.requests[1]) if b["tool_use_id"] == "toolu_add")
     assert refused["is_error"] is True
+
+
+def test_print_mode_does_not_start_a_project_server_nobody_approved(world):
+    api = world["api"]
+    api.enqueue(text_answer(["No notes today."]))
+    result = run_print(world, "-p", "any notes?")
+    assert result.returncode == 0, result.stderr
+    assert "MCP server 'notes' of the project's .mcp.json not started: not approved" in result.stderr
+    assert "--allow mcp__notes__TOOL or --yes" in result.stderr
+    assert not os.path.exists(world["pidfile"])
+    assert not [n for n in tool_names(api.requests[0]) if n.startswith("mcp__")]
