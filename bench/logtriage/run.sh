@@ -38,7 +38,7 @@ fi
 if [[ "$WHAT" == all || "$WHAT" == chunks ]]; then
     echo
     echo "== LogChunks: whole chunk inside the excerpt (success), excerpt size in tokens (chars/4)"
-    SCORE_CHUNKS="$SCORERS/score_chunks.py" python3 "$HERE/chunks.py" "$DRIVER" "$LOGS/logchunks" --budget 2000
+    SCORE_CHUNKS="$SCORERS/score_chunks.py" python3 "$HERE/chunks.py" "$DRIVER" "$LOGS/logchunks" --budget 8000
     SCORE_CHUNKS="$SCORERS/score_chunks.py" python3 "$HERE/chunks.py" "$DRIVER" "$LOGS/logchunks" --tail 200
 fi
 
