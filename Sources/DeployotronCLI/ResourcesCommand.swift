@@ -10,7 +10,7 @@ struct ResourcesCommand: AsyncParsableCommand {
         abstract: "Show the resources build agents reported: one project's, or every project of a user."
     )
 
-    @Argument(help: "A project's guid. Without it, every project of --user is listed.")
+    @Argument(help: "A project's guid, whichever user it is filed under. Without it, every project of --user is listed.")
     var guid: String?
 
     @Option(help: "List this user's projects (default: $USER).")

@@ -11,8 +11,10 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Record what build agents report with notify.sh, and serve it back.",
         discussion: """
             Listens on 127.0.0.1:8082 by default. Binding to another address needs a token, which every \
-            request must then carry as `Authorization: Bearer T`. SIGTERM or Ctrl-C finish the requests \
-            in flight, then stop.
+            request must then carry as `Authorization: Bearer T`; a browser signs in once at /signin and \
+            keeps a session cookie. Open / for the projects and /projects/GUID for one project's resources, \
+            deployments and live activity; /openapi.json describes the API. SIGTERM or Ctrl-C finish the \
+            requests in flight, then stop.
             """
     )
 
