@@ -49,6 +49,8 @@ if [ "${1:-}" = "--test" ]; then
   # docker CLI, runc, static busybox for FROM-scratch test images, compose v1 for the compose test.
   if [ "$(id -u)" -eq 0 ] || command -v sudo >/dev/null 2>&1; then
     apt_install podman runc busybox-static docker-compose || echo "setup: could not install podman; the engine tests will skip" >&2
+    # A local registry (scripts/registry.sh) for the test that pushes an image as an ECS deploy does.
+    command -v docker-registry >/dev/null 2>&1 || apt_install docker-registry || echo "setup: no docker-registry; the registry push test will skip" >&2
     # Debian 12 packages the docker CLI only with its engine (docker.io); the tests use the CLI against podman.
     command -v docker >/dev/null 2>&1 || apt_install docker.io || echo "setup: no docker CLI; the engine tests will skip" >&2
   fi

@@ -10,10 +10,14 @@ command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
 # moto_server stands in for DynamoDB, with SigV4 verification switched on (scripts/moto.sh).
 source scripts/moto.sh
 moto_start
+# A local registry for the test that pushes an image as an ECS deploy does; started before the
+# engine, whose podman service reads the registries.conf that lets it push there over HTTP.
+source scripts/registry.sh
+registry_start
 # A real engine (rootful podman behind the docker CLI) for the engine tests; they skip without one.
 source scripts/engine.sh
 engine_start
-trap 'moto_stop; engine_stop' EXIT
+trap 'moto_stop; engine_stop; registry_stop' EXIT
 
 swift build --build-tests
 swift test --skip-build "$@"

@@ -192,8 +192,12 @@ struct ECSTargetMotoTests: Sendable {
         #expect(details.imageDigest == "sha256:0123abcd")
         let calls = docker.calls()
         let password = try await clients.ecr.login().password
-        #expect(calls.contains(["login", "--username", "AWS", "--password-stdin", "127.0.0.1:5999"]))
+        // The stand-in registry is not ECR: it gets no ECR token (ECR itself gets it on stdin).
+        #expect(!calls.contains { $0.first == "login" })
         #expect(!calls.joined().joined(separator: " ").contains(password))
+        #expect(ECSTarget.isECRHost("123456789012.dkr.ecr.eu-west-1.amazonaws.com"))
+        #expect(ECSTarget.isECRHost("123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn:443"))
+        #expect(!ECSTarget.isECRHost("127.0.0.1:5999") && !ECSTarget.isECRHost("dkr.ecr.evil.example.com"))
         #expect(calls.contains(["push", details.image]))
         #expect(calls.first { $0.first == "build" }?.contains(details.image) == true)
 
@@ -234,6 +238,22 @@ struct ECSTargetMotoTests: Sendable {
         // Rolling back needs the earlier image in ECR; moto has none (nothing can be pushed to it).
         let rollback = try await #require(throws: DeployError.self) { try await service.rollback(RollbackInput(deploymentId: outcome.deployment.id)) }
         #expect(rollback.message.contains("no longer exists"))
+    }
+
+    @Test func aPushToECRLogsInWithThePasswordOnStdinOnly() async throws {
+        var (service, target) = try await service()
+        target.settings.registryHost = nil
+        service = DeployService(store: ledger, target: target, projects: service.projects, processId: 4242, hostName: "test-host", isProcessAlive: { _ in true }, git: nil)
+        let outcome = try await service.deploy(DeployLocalInput(path: try app().path), to: .ecs)
+        let record = try #require(try await ledger.deployment(id: outcome.deployment.id))
+        let image = try #require(target.details(of: record)?.image)
+        let host = try #require(image.split(separator: "/").first.map(String.init))
+        #expect(ECSTarget.isECRHost(host))
+        let calls = docker.calls()
+        #expect(calls.contains(["login", "--username", "AWS", "--password-stdin", host]))
+        #expect(calls.contains(["push", image]))
+        let password = try await target.clients().ecr.login().password
+        #expect(!calls.joined().joined(separator: " ").contains(password))
     }
 
     @Test func aFirstDeployECSCannotStartIsRecordedFailedAndScaledToZero() async throws {

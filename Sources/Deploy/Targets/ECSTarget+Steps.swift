@@ -162,10 +162,15 @@ extension ECSTarget {
             return
         }
         let clients = try clients()
-        let login = try await aws("getting an ECR login") { try await clients.ecr.login() }
-        let registry = settings.registryHost ?? Self.host(of: login.registry) ?? String(details.repositoryURI.prefix { $0 != "/" })
-        try await docker.login(registry: registry, username: login.username, password: login.password)
-        report("logged in to \(registry)")
+        if let standIn = settings.registryHost, !Self.isECRHost(standIn) {
+            // An ECR token is a credential for ECR alone: a stand-in registry never gets it.
+            report("pushing to \(standIn) (DEPLOYOTRON_ECR_REGISTRY) without ECR credentials")
+        } else {
+            let login = try await aws("getting an ECR login") { try await clients.ecr.login() }
+            let registry = settings.registryHost ?? Self.host(of: login.registry) ?? String(details.repositoryURI.prefix { $0 != "/" })
+            try await docker.login(registry: registry, username: login.username, password: login.password)
+            report("logged in to \(registry)")
+        }
         let pushed = try await docker.push(details.image) { line in report(line) }
         let tag = Self.split(details.image)?.tag ?? ""
         let inECR = settings.registryHost == nil ? try? await clients.ecr.image(repository: details.repository, tag: tag) : nil
@@ -174,6 +179,12 @@ extension ECSTarget {
         try save(details, state)
         state.logLines.append("pushed \(details.image)" + (details.imageDigest.map { " digest \($0)" } ?? ""))
         report("pushed \(details.image)" + (details.imageDigest.map { " (\($0))" } ?? ""), fraction: 1)
+    }
+
+    /// `<account>.dkr.ecr.<region>.amazonaws.com` (or `.amazonaws.com.cn`, `dkr.ecr-fips`).
+    static func isECRHost(_ host: String) -> Bool {
+        let name = host.lowercased().split(separator: ":").first.map(String.init) ?? ""
+        return (name.contains(".dkr.ecr.") || name.contains(".dkr.ecr-fips.")) && (name.hasSuffix(".amazonaws.com") || name.hasSuffix(".amazonaws.com.cn"))
     }
 
     static func host(of registry: String) -> String? {
