@@ -303,6 +303,12 @@ def test_the_project_page_shows_resources_and_deployments_and_takes_live_events(
     browser.screenshot(os.path.join(SCREENSHOTS, f"{server.kind}-project-1280.png"), 1280)
     browser.screenshot(os.path.join(SCREENSHOTS, f"{server.kind}-project-390.png"), 390)
     assert browser.evaluate("document.documentElement.scrollWidth <= 390"), "the page scrolls sideways at phone width"
+    # The system's dark scheme is followed.
+    light = browser.evaluate("getComputedStyle(document.body).backgroundColor")
+    browser.call("Emulation.setEmulatedMedia", features=[{"name": "prefers-color-scheme", "value": "dark"}])
+    assert browser.evaluate("getComputedStyle(document.body).backgroundColor") != light
+    browser.screenshot(os.path.join(SCREENSHOTS, f"{server.kind}-project-390-dark.png"), 390)
+    browser.call("Emulation.setEmulatedMedia", features=[{"name": "prefers-color-scheme", "value": "light"}])
 
 
 def test_the_projects_page_lists_the_project_and_filters_by_user(server, browser):
