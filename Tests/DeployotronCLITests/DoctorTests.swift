@@ -331,7 +331,9 @@ struct DoctorWorld {
 
     func report(_ extra: [String: String] = [:], store: String? = nil, offline: Bool = false) async -> DoctorReport {
         var doctor = Doctor(workspace: workspace(extra, store: store), offline: offline)
-        doctor.timeout = .seconds(5)
+        // Generous: moto is shared by every suite running in parallel on a 2-core machine, and
+        // no test here waits for the bound to pass (silent servers are refused ports instead).
+        doctor.timeout = .seconds(30)
         return await doctor.run()
     }
 }
