@@ -34,6 +34,8 @@ public struct DeployError: Error, Sendable, CustomStringConvertible {
         case build
         /// An AWS call failed (access denied, an expired token, a name owned by another account).
         case aws
+        /// The source could not be fetched (a git URL, branch, tag or commit).
+        case source
         /// The user cancelled it (Ctrl-C, SIGTERM, a cancel request); what it started was undone.
         case cancelled
     }

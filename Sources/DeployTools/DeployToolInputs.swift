@@ -55,13 +55,17 @@ struct DeployLocalToolInput: ToolInput, Codable {
     var name: String?
     var databases: [DatabaseKind]?
     var environment: [String: String]?
+    var git: String?
+    var ref: String?
 
     static var schema: JSONValue {
         ToolSchema.object([
             "path": ToolSchema.projectPath,
-            "name": ToolSchema.string("Image and container name. Default: the folder's name."),
+            "name": ToolSchema.string("Image and container name. Default: the folder's name (the repository's name with git)."),
             "databases": ToolSchema.databases,
             "environment": ToolSchema.stringMap("Extra environment variables for the app."),
+            "git": ToolSchema.gitURL,
+            "ref": ToolSchema.gitRef,
         ])
     }
 }
@@ -72,9 +76,11 @@ struct DeployStaticToolInput: ToolInput, Codable {
     var name: String?
     var buildCommand: String?
     var outputFolder: String?
+    var git: String?
+    var ref: String?
 
     enum CodingKeys: String, CodingKey {
-        case path, name
+        case path, name, git, ref
         case buildCommand = "build_command"
         case outputFolder = "output_folder"
     }
@@ -85,6 +91,8 @@ struct DeployStaticToolInput: ToolInput, Codable {
             "name": ToolSchema.string("A short name for the site. Default: the folder's name."),
             "build_command": ToolSchema.string("The command that builds the site. Default: the detected build command."),
             "output_folder": ToolSchema.string("The folder the build writes the site to, relative to the app. Default: dist, build, out, public... whichever holds index.html."),
+            "git": ToolSchema.gitURL,
+            "ref": ToolSchema.gitRef,
         ])
     }
 }

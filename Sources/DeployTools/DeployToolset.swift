@@ -108,7 +108,7 @@ public struct DeployToolset: Sendable {
         ) { input, context in
             let request = DeployLocalInput(
                 path: try ServiceTool.resolve(input.path, in: context), name: input.name, projectId: guid,
-                databases: input.databases, environment: input.environment)
+                databases: input.databases, environment: input.environment, git: input.git, ref: input.ref)
             return try await service.deployLocal(request) { progress in context.progress(progress.line) }
         }
     }
@@ -131,7 +131,7 @@ public struct DeployToolset: Sendable {
         ) { input, context in
             let request = DeployLocalInput(
                 path: try ServiceTool.resolve(input.path, in: context), name: input.name, projectId: guid,
-                buildCommand: input.buildCommand, outputFolder: input.outputFolder)
+                buildCommand: input.buildCommand, outputFolder: input.outputFolder, git: input.git, ref: input.ref)
             return try await service.deploy(request, to: .s3CloudFront) { progress in context.progress(progress.line) }
         }
     }
@@ -154,7 +154,7 @@ public struct DeployToolset: Sendable {
         ) { input, context in
             let request = DeployLocalInput(
                 path: try ServiceTool.resolve(input.path, in: context), name: input.name, projectId: guid,
-                databases: input.databases, environment: input.environment)
+                databases: input.databases, environment: input.environment, git: input.git, ref: input.ref)
             return try await service.deploy(request, to: .ecs) { progress in context.progress(progress.line) }
         }
     }

@@ -22,7 +22,7 @@ struct DeployCommand: AsyncParsableCommand {
         case ecs
     }
 
-    @Argument(help: "The project folder (default: the current one).")
+    @Argument(help: "The project folder (default: the current one); with --git, the project the deploy is filed under.")
     var path: String = "."
 
     @Option(help: "Where to deploy: local (a container on this machine's engine) or s3-cloudfront (a static site on AWS) or ecs (a Fargate service on AWS).")
@@ -43,6 +43,12 @@ struct DeployCommand: AsyncParsableCommand {
     @Option(name: .customLong("out"), help: ArgumentHelp("s3-cloudfront: the folder the build writes the site to, inside the project (default: dist, build, out, public... whichever holds index.html).", valueName: "dir"))
     var outputFolder: String?
 
+    @Option(help: ArgumentHelp("Deploy this git repository instead of the folder (fetched shallowly into a temporary folder, removed afterwards).", valueName: "url"))
+    var git: String?
+
+    @Option(help: ArgumentHelp("With --git: the branch, tag or commit to deploy (default: the repository's default branch).", valueName: "ref"))
+    var ref: String?
+
     @Flag(help: "Print the outcome as JSON instead of progress lines.")
     var json = false
 
@@ -58,6 +64,9 @@ struct DeployCommand: AsyncParsableCommand {
         }
         if target != .s3CloudFront, buildCommand != nil || outputFolder != nil {
             throw ValidationError("--build-command and --out go with --target s3-cloudfront")
+        }
+        if ref != nil, git == nil {
+            throw ValidationError("--ref goes with --git URL: a local folder deploys what is checked out")
         }
         for pair in environment where !pair.contains("=") || pair.hasPrefix("=") {
             throw ValidationError("--env \(pair) is not KEY=VALUE")
@@ -76,7 +85,7 @@ struct DeployCommand: AsyncParsableCommand {
         let service = workspace.deploy
         let input = DeployLocalInput(
             path: workspace.projectRoot.path, name: name, projectId: try workspace.guid(), databases: databases, environment: variables,
-            buildCommand: buildCommand, outputFolder: outputFolder)
+            buildCommand: buildCommand, outputFolder: outputFolder, git: git, ref: ref)
         let progress = json ? nil : Self.progressPrinter(workspace.console)
         let kind: DeployTargetKind = switch target {
         case .local: .local

@@ -149,6 +149,9 @@ extension DynamoDBLedger {
             ("ownerPID", deployment.ownerPID.map { .number(String($0)) }),
             ("taskDefinition", deployment.taskDefinition.map(DynamoDBValue.string)),
             ("imageDigest", deployment.imageDigest.map(DynamoDBValue.string)),
+            ("source", deployment.source.map(DynamoDBValue.string)),
+            ("commitSubject", deployment.commitSubject.map(DynamoDBValue.string)),
+            ("dirty", deployment.dirty.map(DynamoDBValue.bool)),
         ]
         for (name, value) in optional {
             if let value { item[name] = value }
@@ -173,6 +176,7 @@ extension DynamoDBLedger {
             error: item["error"]?.stringValue, logExcerpt: item["logExcerpt"]?.stringValue,
             rollbackOf: item["rollbackOf"]?.stringValue,
             ownerPID: item["ownerPID"]?.int64Value.map { Int32(truncatingIfNeeded: $0) },
-            taskDefinition: item["taskDefinition"]?.stringValue, imageDigest: item["imageDigest"]?.stringValue)
+            taskDefinition: item["taskDefinition"]?.stringValue, imageDigest: item["imageDigest"]?.stringValue,
+            source: item["source"]?.stringValue, commitSubject: item["commitSubject"]?.stringValue, dirty: item["dirty"]?.boolValue)
     }
 }

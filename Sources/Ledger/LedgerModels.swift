@@ -143,12 +143,19 @@ public struct DeploymentRecord: Sendable, Codable, Equatable {
     public var taskDefinition: String?
     /// The digest of the image it pushed (`sha256:...`), so a rollback can tell the image is the same.
     public var imageDigest: String?
+    /// Where the code came from: a repository's address (never with user info) or the local folder.
+    public var source: String?
+    /// The subject line of `commit`.
+    public var commitSubject: String?
+    /// Whether the local folder had changes that are not in `commit` (nil: not known, or a fetched repository).
+    public var dirty: Bool?
 
     public init(
         id: String, projectId: String, name: String, target: DeployTargetKind, status: DeploymentStatus,
         imageTag: String? = nil, commit: String? = nil, port: Int? = nil, url: String? = nil,
         startedAt: Date, finishedAt: Date? = nil, error: String? = nil, logExcerpt: String? = nil,
-        rollbackOf: String? = nil, ownerPID: Int32? = nil, taskDefinition: String? = nil, imageDigest: String? = nil
+        rollbackOf: String? = nil, ownerPID: Int32? = nil, taskDefinition: String? = nil, imageDigest: String? = nil,
+        source: String? = nil, commitSubject: String? = nil, dirty: Bool? = nil
     ) {
         self.id = id
         self.projectId = projectId
@@ -167,6 +174,9 @@ public struct DeploymentRecord: Sendable, Codable, Equatable {
         self.ownerPID = ownerPID
         self.taskDefinition = taskDefinition
         self.imageDigest = imageDigest
+        self.source = source
+        self.commitSubject = commitSubject
+        self.dirty = dirty
     }
 }
 

@@ -9,14 +9,14 @@ extension SQLiteLedger {
             try db.execute(sql: """
                 INSERT OR REPLACE INTO deployment
                 (id, projectId, name, target, status, imageTag, "commit", port, url, startedAt, finishedAt, error, logExcerpt, rollbackOf, ownerPID,
-                 taskDefinition, imageDigest)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 taskDefinition, imageDigest, source, commitSubject, dirty)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [
                     deployment.id, deployment.projectId, deployment.name, deployment.target.rawValue, deployment.status.rawValue,
                     deployment.imageTag, deployment.commit, deployment.port, deployment.url,
                     deployment.startedAt.timeIntervalSince1970, deployment.finishedAt?.timeIntervalSince1970,
                     deployment.error, deployment.logExcerpt, deployment.rollbackOf, deployment.ownerPID.map { Int64($0) },
-                    deployment.taskDefinition, deployment.imageDigest,
+                    deployment.taskDefinition, deployment.imageDigest, deployment.source, deployment.commitSubject, deployment.dirty,
                 ])
         }
     }
@@ -122,6 +122,7 @@ extension SQLiteLedger {
             imageTag: row["imageTag"], commit: row["commit"], port: row["port"], url: row["url"],
             startedAt: Date(timeIntervalSince1970: row["startedAt"]), finishedAt: finished.map(Date.init(timeIntervalSince1970:)),
             error: row["error"], logExcerpt: row["logExcerpt"], rollbackOf: row["rollbackOf"], ownerPID: pid.map { Int32($0) },
-            taskDefinition: row["taskDefinition"], imageDigest: row["imageDigest"])
+            taskDefinition: row["taskDefinition"], imageDigest: row["imageDigest"],
+            source: row["source"], commitSubject: row["commitSubject"], dirty: row["dirty"])
     }
 }

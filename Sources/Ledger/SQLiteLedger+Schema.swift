@@ -73,6 +73,13 @@ extension SQLiteLedger {
                 ALTER TABLE deployment ADD COLUMN imageDigest TEXT;
                 """)
         }
+        migrator.registerMigration("v3: deployment source, commitSubject and dirty") { db in
+            try db.execute(sql: """
+                ALTER TABLE deployment ADD COLUMN source TEXT;
+                ALTER TABLE deployment ADD COLUMN commitSubject TEXT;
+                ALTER TABLE deployment ADD COLUMN dirty INTEGER;
+                """)
+        }
         return migrator
     }
 }

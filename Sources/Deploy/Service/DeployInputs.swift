@@ -55,10 +55,15 @@ public struct DeployLocalInput: Sendable, Codable, Equatable {
     public var buildCommand: String?
     /// Where a static site's build writes it, relative to the app folder, instead of looking for it.
     public var outputFolder: String?
+    /// A repository to deploy instead of the folder at `path`: fetched shallowly into a temporary
+    /// folder that is removed afterwards. `path` then only names the project.
+    public var git: String?
+    /// The branch, tag or commit of `git`; the repository's default branch when absent.
+    public var ref: String?
 
     public init(
         path: String, name: String? = nil, projectId: String? = nil, databases: [DatabaseKind]? = nil, environment: [String: String]? = nil,
-        buildCommand: String? = nil, outputFolder: String? = nil
+        buildCommand: String? = nil, outputFolder: String? = nil, git: String? = nil, ref: String? = nil
     ) {
         self.path = path
         self.name = name
@@ -67,10 +72,12 @@ public struct DeployLocalInput: Sendable, Codable, Equatable {
         self.environment = environment
         self.buildCommand = buildCommand
         self.outputFolder = outputFolder
+        self.git = git
+        self.ref = ref
     }
 
     enum CodingKeys: String, CodingKey {
-        case path, name, databases, environment
+        case path, name, databases, environment, git, ref
         case projectId = "project_id"
         case buildCommand = "build_command"
         case outputFolder = "output_folder"

@@ -93,11 +93,4 @@ extension DeployService {
             throw DeployError(.ledger, "the ledger failed: \(error.message)")
         }
     }
-
-    func commit(of folder: URL) async -> String? {
-        guard let git else { return nil }
-        guard let output = try? await git.run("git", ["-C", folder.path, "rev-parse", "HEAD"], timeout: .seconds(10)), output.succeeded else { return nil }
-        let hash = output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        return hash.isEmpty ? nil : hash
-    }
 }

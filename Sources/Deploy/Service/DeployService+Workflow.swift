@@ -23,9 +23,11 @@ extension DeployService {
         }
     }
 
-    func detectStep(root: URL) -> DeployStep<DeployState> {
+    /// Detects the stack of the folder the deploy works on (the project folder, or a fetched checkout).
+    func detectStep() -> DeployStep<DeployState> {
         let service = self
         return DeployStep("detect stack", weight: 2) { state, report in
+            let root = state.appFolder
             let stack = try service.detector.detect(at: root)
             state.stack = stack
             if let appPath = stack.appPath { state.appFolder = root.appendingPathComponent(appPath, isDirectory: true) }

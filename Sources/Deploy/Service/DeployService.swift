@@ -36,8 +36,10 @@ public struct DeployService: Sendable {
     public var processId: Int32
     public var hostName: String
     public var isProcessAlive: @Sendable (Int32) -> Bool
-    /// Runs `git rev-parse HEAD` for the commit; nil skips it.
+    /// Runs git: the commit of a local folder (nil skips it) and the fetch of a `git` source.
     public var git: ProcessRunner?
+    /// Where repositories named by a deploy's `git` are fetched to (each in a folder of its own, removed afterwards).
+    public var checkoutParent = FileManager.default.temporaryDirectory
     /// Artifacts of this many most recent deployments per app survive pruning.
     public var keptArtifacts = 5
     public var logger: Logger
@@ -107,26 +109,35 @@ public struct DeployService: Sendable {
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw DeployError(.noStack, "\(root.path) is not a folder: pass the path of the project to deploy")
         }
+        // A repository is fetched by the workflow's first step after the lock; `path` then only names the project.
+        let source = try input.git.map { try GitSource(url: $0, ref: input.ref) }
         var project = try resolveProject(root, projectId: input.projectId)
-        project.name = Self.containerName(input.name ?? root.lastPathComponent)
+        project.name = Self.containerName(input.name ?? source?.repositoryName ?? root.lastPathComponent)
         let databases = input.databases ?? []
         try await target.preflight(DeployRequest(project: project, appFolder: root, databases: databases, build: true))
         try await recoverInterrupted()
 
         let id = UUID().uuidString.lowercased()
+        let local = source == nil ? await localCommit(of: root) : nil
         let record = DeploymentRecord(
             id: id, projectId: project.guid, name: project.name, target: target.kind, status: .inProgress,
-            imageTag: target.artifactName(project: project, deploymentId: id), commit: await commit(of: root),
-            startedAt: now(), ownerPID: processId
+            imageTag: target.artifactName(project: project, deploymentId: id), commit: local?.commit,
+            startedAt: now(), ownerPID: processId,
+            source: source == nil ? root.path : nil, commitSubject: local?.subject, dirty: local?.dirty
         )
         var state = DeployState(
             deployment: record, appFolder: root, stack: nil, databases: databases,
             environment: input.environment ?? [:], build: true, previous: nil)
         if let command = input.buildCommand, !command.isEmpty { state.targetNotes["buildCommand"] = command }
         if let folder = input.outputFolder, !folder.isEmpty { state.targetNotes["outputFolder"] = folder }
-        var steps = [lockStep(), detectStep(root: root)]
+        let checkouts = CheckoutFolders()
+        var steps = [lockStep()]
+        if let source { steps.append(fetchStep(source, checkouts: checkouts)) }
+        steps.append(detectStep())
         if target.usesHostPort { steps.append(portStep()) }
         steps += target.deploySteps() + [recordStep(target: target, replacedStatus: .stopped)]
+        // The checkout goes once the attempt is settled, whether it went live, failed or was cancelled.
+        defer { checkouts.removeAll() }
         return try await run(DeployWorkflow(steps: steps), on: target, state: &state, progress: progress)
     }
 
@@ -157,7 +168,8 @@ public struct DeployService: Sendable {
         let record = DeploymentRecord(
             id: UUID().uuidString.lowercased(), projectId: chosen.projectId, name: chosen.name, target: target.kind,
             status: .inProgress, imageTag: artifact, commit: chosen.commit, startedAt: now(), rollbackOf: chosen.id,
-            ownerPID: processId, taskDefinition: chosen.taskDefinition, imageDigest: chosen.imageDigest
+            ownerPID: processId, taskDefinition: chosen.taskDefinition, imageDigest: chosen.imageDigest,
+            source: chosen.source, commitSubject: chosen.commitSubject, dirty: chosen.dirty
         )
         var state = DeployState(
             deployment: record, appFolder: appFolder, stack: plan.stack, databases: plan.databases,

@@ -21,6 +21,11 @@ public struct DeploymentSummary: Sendable, Codable, Equatable {
     public var taskDefinition: String?
     /// The digest of the image it pushed.
     public var imageDigest: String?
+    /// The repository address (no user info) or folder it was deployed from, the commit's subject,
+    /// and whether the folder had uncommitted changes.
+    public var source: String?
+    public var commitSubject: String?
+    public var dirty: Bool?
 
     public init(_ record: DeploymentRecord, includeLogs: Bool = false) {
         let format = Date.ISO8601FormatStyle()
@@ -40,10 +45,14 @@ public struct DeploymentSummary: Sendable, Codable, Equatable {
         rollbackOf = record.rollbackOf
         taskDefinition = record.taskDefinition
         imageDigest = record.imageDigest
+        source = record.source
+        commitSubject = record.commitSubject
+        dirty = record.dirty
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, target, status, commit, port, url, error
+        case id, name, target, status, commit, port, url, error, source, dirty
+        case commitSubject = "commit_subject"
         case projectId = "project_id"
         case imageTag = "image_tag"
         case startedAt = "started_at"
