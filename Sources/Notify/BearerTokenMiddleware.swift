@@ -3,7 +3,8 @@ import HTTPTypes
 import Hummingbird
 
 /// Lets through only requests carrying `Authorization: Bearer <token>`, or, for reading
-/// (GET and HEAD), a browser session started by signing in with that token (`BrowserSessions`).
+/// (GET and HEAD) and for the deploy API's writes sent from this server's own pages, a browser
+/// session started by signing in with that token (`BrowserSessions`).
 ///
 /// The sign-in form, the pages' two assets and the OpenAPI document are open to all: they hold
 /// nothing of the ledger. A browser asking for a page without a session is sent to the sign-in
@@ -34,7 +35,10 @@ struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         }
         let reads = request.method == .get || request.method == .head
-        if reads, let id = BrowserSessions.sessionID(in: request.headers), sessions.isValid(id, at: now()) {
+        // A session also deploys, from this server's own pages only (`Origin` is the server's):
+        // another site's page cannot borrow a signed-in browser.
+        let ownPageWrite = !reads && Self.isDeployAPIWrite(path) && SameOrigin.isFromOwnPage(request)
+        if reads || ownPageWrite, let id = BrowserSessions.sessionID(in: request.headers), sessions.isValid(id, at: now()) {
             return try await next(request, context)
         }
         if reads, Self.isPage(path) {
@@ -50,6 +54,12 @@ struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Paths anyone may read: they carry nothing of the ledger.
     static func isOpen(_ path: String) -> Bool {
         path == "/signin" || path == "/signout" || path == "/openapi.json" || path.hasPrefix("/assets/")
+    }
+
+    /// The deploy API's writes, which a browser session may make from the project page.
+    static func isDeployAPIWrite(_ path: String) -> Bool {
+        (path.hasPrefix("/api/projects/") && (path.hasSuffix("/deploy") || path.hasSuffix("/rollback")))
+            || path.hasPrefix("/api/deployments/") || path.hasPrefix("/api/jobs/")
     }
 
     /// The HTML pages, where a browser without a session is sent to sign in.

@@ -15,6 +15,9 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as NotifyError {
             return try error.response(from: request, context: context)
+        } catch let error as DeployBackendError {
+            // What the deploy backend refuses, it says why; a deploy that failed outright is a 422.
+            return Response.json(["error": .string(error.message)], status: error.status)
         } catch let error as HTTPError {
             return Response.json(["error": .string(error.body ?? Self.defaultMessage(error.status))], status: error.status)
         } catch let error as any HTTPResponseError {
@@ -33,7 +36,7 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 
     static func defaultMessage(_ status: HTTPResponse.Status) -> String {
         switch status {
-        case .notFound: "no such endpoint; see GET /openapi.json for every route (GET /healthz, POST /notify, GET /api/projects, GET /api/projects/{guid}/resources|events|deployments, GET /api/users/{userId}/deployments)"
+        case .notFound: "no such endpoint; see GET /openapi.json for every route (GET /healthz, POST /notify, GET /api/projects, GET /api/projects/{guid}/resources|events|deployments, GET /api/users/{userId}/deployments, POST /api/projects/{guid}/deploy|rollback, GET /api/jobs/{id}[/events], GET /api/deployments[/{id}])"
         case .contentTooLarge: "the body is too large"
         default: status.reasonPhrase
         }

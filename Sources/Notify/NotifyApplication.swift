@@ -5,12 +5,13 @@ import Logging
 import NIOCore
 
 /// The router of `deployotron serve`: JSON errors outermost, then the token check, then the
-/// endpoints and the pages.
+/// endpoints and the pages; with `deployJobs`, the deploy API and the pages' deploy controls too.
 public func buildRouter(
     store: any ResourceStore,
     configuration: NotifyServerConfiguration,
     clock: any Clock<Duration> = ContinuousClock(),
-    now: @escaping @Sendable () -> Date = { Date() }
+    now: @escaping @Sendable () -> Date = { Date() },
+    deployJobs: DeployJobs? = nil
 ) -> Router<NotifyRequestContext> {
     let router = Router(context: NotifyRequestContext.self)
     router.add(middleware: JSONErrorMiddleware())
@@ -19,28 +20,35 @@ public func buildRouter(
         router.add(middleware: BearerTokenMiddleware(token: token, sessions: sessions, now: now))
     }
     NotifyController(store: store, configuration: configuration, clock: clock, now: now).addRoutes(to: router)
+    if let deployJobs {
+        DeployController(jobs: deployJobs, configuration: configuration, clock: clock).addRoutes(to: router)
+    }
     // The ledgers are catalogs and deployment stores too; a store that is neither still serves
     // the project pages, without the project list and the deployments.
     PageController(
         store: store, catalog: store as? any ProjectCatalog, deploymentStore: store as? any DeploymentStore,
-        token: configuration.token, sessions: sessions, now: now
+        token: configuration.token, sessions: sessions, now: now, deployJobs: deployJobs
     ).addRoutes(to: router)
     return router
 }
 
 /// The server of `deployotron serve`, ready to run under a `ServiceGroup`.
 ///
-/// Throws when the configuration is unsafe: a non-loopback address without a token.
+/// Throws when the configuration is unsafe: a non-loopback address without a token. With a
+/// `deployBackend`, the server also deploys (`DeployController`); its jobs run beside the HTTP
+/// server and are cancelled, and waited for, when it shuts down.
 public func buildApplication(
     store: any ResourceStore,
     configuration: NotifyServerConfiguration,
     clock: any Clock<Duration> = ContinuousClock(),
     now: @escaping @Sendable () -> Date = { Date() },
     logger: Logger = Logger(label: "deployotron.serve"),
+    deployBackend: (any DeployBackend)? = nil,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     try configuration.validate()
-    let router = buildRouter(store: store, configuration: configuration, clock: clock, now: now)
+    let jobs = deployBackend.map { DeployJobs(backend: $0, now: now, logger: logger) }
+    let router = buildRouter(store: store, configuration: configuration, clock: clock, now: now, deployJobs: jobs)
     return Application(
         router: router,
         // A request that stops arriving gets a 408 (ClientDepartureHandler); a connection that sends
@@ -49,6 +57,7 @@ public func buildApplication(
             additionalChannelHandlers: [ClientDepartureHandler(idleTimeout: timeAmount(configuration.idleTimeout))],
             idleTimeout: timeAmount(configuration.idleTimeout + .seconds(1)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+        services: jobs.map { [$0] } ?? [],
         onServerRunning: onServerRunning,
         logger: logger
     )
@@ -61,9 +70,10 @@ public func runNotifyServer(
     store: any ResourceStore,
     configuration: NotifyServerConfiguration,
     logger: Logger = Logger(label: "deployotron.serve"),
+    deployBackend: (any DeployBackend)? = nil,
     onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
 ) async throws {
-    let app = try buildApplication(store: store, configuration: configuration, logger: logger) { channel in
+    let app = try buildApplication(store: store, configuration: configuration, logger: logger, deployBackend: deployBackend) { channel in
         await onServerRunning(channel.localAddress?.port ?? configuration.port)
     }
     do {

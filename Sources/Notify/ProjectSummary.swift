@@ -41,6 +41,9 @@ extension DeploymentRecord {
         if let commit { object["commit"] = .string(commit) }
         if let imageTag { object["imageTag"] = .string(imageTag) }
         if let port { object["port"] = .number(Double(port)) }
+        object["environment"] = .string(environmentName)
+        if let source { object["source"] = .string(source) }
+        if let commitSubject { object["commitSubject"] = .string(commitSubject) }
         return .object(object)
     }
 }
