@@ -13,8 +13,10 @@ struct ServeCommand: AsyncParsableCommand {
             Listens on 127.0.0.1:8082 by default. Binding to another address needs a token, which every \
             request must then carry as `Authorization: Bearer T`; a browser signs in once at /signin and \
             keeps a session cookie. Open / for the projects and /projects/GUID for one project's resources, \
-            deployments and live activity; /openapi.json describes the API. SIGTERM or Ctrl-C finish the \
-            requests in flight, then stop.
+            deployments and live activity, with Deploy and Roll back; /openapi.json describes the API, \
+            including the deploy API (POST /api/projects/GUID/deploy, /rollback, /api/jobs, /api/deployments). \
+            SIGTERM or Ctrl-C finish the requests in flight, cancel the deploys still running (recorded \
+            cancelled, what they started undone), then stop.
             """
     )
 
@@ -48,7 +50,8 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "deployotron.serve") { ServerLogHandler(label: $0) }
         logger.logLevel = environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let announce = logger
-        try await runNotifyServer(store: ledger, configuration: configuration, logger: logger) { port in
+        let deploys = WorkspaceDeployBackend(workspace: workspace)
+        try await runNotifyServer(store: ledger, configuration: configuration, logger: logger, deployBackend: deploys) { port in
             // Whether a token is required is said; the token itself never is.
             announce.info("deployotron serve listening", metadata: [
                 "address": "\(configuration.host):\(port)", "store": "\(location)",
