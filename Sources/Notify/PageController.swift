@@ -16,6 +16,8 @@ struct PageController: Sendable {
     let token: String?
     let sessions: BrowserSessions
     let now: @Sendable () -> Date
+    /// When the server deploys: the project page then has deploy controls, following a running job.
+    var deployJobs: DeployJobs? = nil
 
     /// Scripts and styles from this server's own files only: no inline script, no inline style,
     /// nothing from elsewhere, no framing.
@@ -67,9 +69,14 @@ struct PageController: Sendable {
         guard project != nil || resources != nil || !deployments.isEmpty || !events.isEmpty else {
             return Self.html(Pages.message(title: "No such project", text: "Nothing is recorded for project \(guid)."), status: .notFound)
         }
-        let view = Pages.ProjectView(
+        var view = Pages.ProjectView(
             guid: guid, project: project, resources: resources, deployments: deployments, events: events,
             lastSequence: events.last?.sequence ?? 0)
+        if let deployJobs {
+            let environments = Set(deployments.map(\.environmentName)).sorted()
+            view.deploys = Pages.DeployControls(
+                runningJob: deployJobs.jobs(projectId: guid).first(where: \.isRunning)?.id, environments: environments)
+        }
         return Self.html(Pages.project(view))
     }
 

@@ -67,6 +67,15 @@ enum Pages {
         var events: [StoredEvent]
         /// The sequence the live stream continues after.
         var lastSequence: Int64
+        /// The deploy controls, when the server deploys.
+        var deploys: DeployControls? = nil
+    }
+
+    struct DeployControls: Sendable {
+        /// A deploy or rollback of the project running now, which the page follows.
+        var runningJob: String?
+        /// The environments the project has deployments in, offered in the environment field.
+        var environments: [String]
     }
 
     static func project(_ view: ProjectView) -> HTML {
@@ -80,9 +89,48 @@ enum Pages {
                 + HTML.element("a", ["href": "/?user=" + queryValue(user)], text: user))))
         let body = heading
             + HTML.element("div", ["class": "columns"],
-                HTML.element("div", ["class": "column"], resourcesSection(view.resources) + deploymentsSection(view.deployments))
+                HTML.element("div", ["class": "column"],
+                    (view.deploys.map(deploySection) ?? HTML(raw: "")) + resourcesSection(view.resources) + deploymentsSection(view.deployments))
                 + eventsSection(view.events))
         return page(title: name, body: body, mainAttributes: ["data-guid": view.guid, "data-after": String(view.lastSequence)])
+    }
+
+    /// Deploy and Rollback, and the progress of the running job. Hidden until live.js shows it:
+    /// the controls need the script, the rest of the page does not.
+    static func deploySection(_ controls: DeployControls) -> HTML {
+        let field = { (id: String, label: String, input: HTML) in
+            HTML.element("div", ["class": "field"], HTML.element("label", ["for": id], text: label) + input)
+        }
+        let input = { (id: String, name: String, placeholder: String, extra: String) in
+            HTML(raw: "<input id=\"\(id)\" name=\"\(name)\" type=\"text\" placeholder=\"\(HTML.escape(placeholder))\" autocomplete=\"off\" autocapitalize=\"off\" spellcheck=\"false\"\(extra)>")
+        }
+        var targets = HTML(raw: "")
+        for kind in DeployTargetKind.allCases {
+            targets += HTML.element("option", ["value": kind.rawValue], text: kind.rawValue)
+        }
+        let environments = HTML.element("datalist", ["id": "deploy-environments"],
+            HTML.join(controls.environments.map { HTML.element("option", ["value": $0], HTML(raw: "")) }))
+        let form = HTML.element("form", ["id": "deploy-form", "class": "deploy-form"],
+            field("deploy-source", "Source", input("deploy-source", "source", "/srv/app, or https://host/repo.git", " required"))
+            + HTML.element("div", ["class": "fields"],
+                field("deploy-ref", "Git ref", input("deploy-ref", "ref", "main (git only)", ""))
+                + field("deploy-target", "Target", HTML.element("select", ["id": "deploy-target", "name": "target"], targets))
+                + field("deploy-environment", "Environment", input("deploy-environment", "environment", DeploymentRecord.defaultEnvironment, " list=\"deploy-environments\"")))
+            + HTML.element("div", ["class": "actions"],
+                HTML.element("button", ["type": "submit", "id": "deploy-button"], text: "Deploy")
+                + HTML.element("button", ["type": "button", "id": "rollback-button", "class": "secondary"], text: "Roll back")))
+        let progress = HTML.element("div", ["id": "deploy-progress", "class": "deploy-progress", "hidden": "hidden", "aria-live": "polite"],
+            HTML.element("div", ["class": "progress-head"],
+                HTML.element("span", ["id": "deploy-state", "class": "badge badge-in_progress"], text: "running")
+                + HTML.element("span", ["id": "deploy-step", "class": "progress-step"], text: "")
+                + HTML.element("span", ["id": "deploy-percent", "class": "progress-percent"], text: ""))
+            + HTML(raw: "<progress id=\"deploy-bar\" max=\"1\" value=\"0\"></progress>")
+            + HTML.element("ol", ["id": "deploy-log", "class": "deploy-log"], HTML(raw: ""))
+            + HTML.element("p", ["id": "deploy-outcome", "class": "deploy-outcome"], text: ""))
+        return HTML.element("section", ["id": "deploy", "class": "card", "hidden": "hidden", "data-job": controls.runningJob],
+            HTML.element("h2", text: "Deploy") + form + environments
+            + HTML.element("p", ["id": "deploy-error", "class": "error", "role": "alert", "hidden": "hidden"], text: "")
+            + progress)
     }
 
     static func resourcesSection(_ record: ResourceRecord?) -> HTML {
@@ -151,7 +199,11 @@ enum Pages {
                 title + HTML.element("p", ["class": "empty"], text: "No deployments recorded."))
         }
         let items = deployments.map { deployment in
-            var details = HTML.element("span", ["class": "target"], text: deployment.target.rawValue) + time(deployment.startedAt)
+            var details = HTML.element("span", ["class": "target"], text: deployment.target.rawValue)
+            if deployment.environment != nil {
+                details += HTML.element("span", ["class": "environment"], text: deployment.environmentName)
+            }
+            details += time(deployment.startedAt)
             if let finishedAt = deployment.finishedAt {
                 details += HTML.element("span", ["class": "muted"], text: "finished") + time(finishedAt)
             }

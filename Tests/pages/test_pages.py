@@ -25,6 +25,7 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.environ.get("DEPLOYOTRON_BIN", os.path.join(ROOT, ".build", "debug", "deployotron"))
 NOTIFY_SH = os.path.join(ROOT, "notify", "notify.sh")
+FAKE_DOCKER = os.path.join(ROOT, "Tests", "fixtures", "serve-docker.sh")
 MOTO = os.environ.get("DEPLOYOTRON_TEST_MOTO_ENDPOINT")
 SCREENSHOTS = os.environ.get("DEPLOYOTRON_SCREENSHOTS", "/tmp/deployotron-pages-screenshots")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -73,12 +74,17 @@ def aws_environment():
 
 
 class Server:
-    def __init__(self, kind, tmp_path):
+    def __init__(self, kind, tmp_path, token=None):
         self.kind = kind
+        self.token = token
         self.env = {key: value for key, value in os.environ.items()
                     if not key.startswith("AWS_") and key not in ("DEPLOYOTRON_NOTIFY_TOKEN", "DEPLOYOTRON_STORE")}
         self.env.update({"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data"),
                          "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_CONFIG_HOME": str(tmp_path / "config")})
+        # Deploys go to the fake docker of Tests/fixtures: fast, and its build can be held.
+        self.docker_state = tmp_path / "docker"
+        self.docker_state.mkdir(exist_ok=True)
+        self.env.update({"DEPLOYOTRON_DOCKER": FAKE_DOCKER, "DEPLOYOTRON_FAKE_DOCKER_STATE": str(self.docker_state)})
         if kind == "sqlite":
             self.path = str(tmp_path / "ledger.sqlite")
             self.store = f"sqlite:{self.path}"
@@ -90,7 +96,8 @@ class Server:
                            capture_output=True, timeout=120)
         self.log = tmp_path / "serve.log"
         with open(self.log, "w") as log:
-            self.process = subprocess.Popen([BINARY, "serve", "--port", "0", "--store", self.store], cwd=tmp_path,
+            extra = ["--token", token] if token else []
+            self.process = subprocess.Popen([BINARY, "serve", "--port", "0", "--store", self.store, *extra], cwd=tmp_path,
                                             env=self.env, stdout=log, stderr=subprocess.STDOUT, text=True)
         deadline = time.monotonic() + 60
         match = None
@@ -104,12 +111,26 @@ class Server:
         return self.log.read_text()[-4000:]
 
     def stop(self):
+        self.release_builds()
         self.process.terminate()
         try:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        # The fake containers' HTTP servers, which the fake docker started.
+        servers = self.docker_state / "servers"
+        for pid_file in servers.glob("*.pid") if servers.exists() else []:
+            try:
+                os.kill(int(pid_file.read_text().strip()), 15)
+            except (OSError, ValueError):
+                pass
+
+    def hold_builds(self):
+        (self.docker_state / "hold-build").touch()
+
+    def release_builds(self):
+        (self.docker_state / "hold-build").unlink(missing_ok=True)
 
     def get(self, path):
         try:
@@ -121,6 +142,8 @@ class Server:
     def notify(self, *arguments, guid):
         """notify.sh itself, as a build agent runs it."""
         env = dict(self.env, DEPLOYOTRON_NOTIFY_URL=self.url, DEPLOYOTRON_NOTIFY_GUID=guid)
+        if self.token:
+            env["DEPLOYOTRON_NOTIFY_TOKEN"] = self.token
         result = subprocess.run(["bash", NOTIFY_SH, *arguments], env=env, capture_output=True, text=True, timeout=30)
         assert result.returncode == 0, result.stderr
 
@@ -328,6 +351,99 @@ def test_the_projects_page_lists_the_project_and_filters_by_user(server, browser
     assert browser.evaluate(f"{row}") is None
     browser.open(f"{server.url}/?user=unknown")
     assert browser.evaluate(f"{row} !== null")
+
+
+# MARK: - Deploying from the page
+
+def make_app(tmp_path):
+    app = tmp_path / "shop"
+    app.mkdir(exist_ok=True)
+    (app / "package.json").write_text(json.dumps({"name": "shop", "dependencies": {"express": "4"}, "scripts": {"start": "node server.js"}}))
+    (app / "server.js").write_text("require('express')().listen(3000)\n")
+    return str(app)
+
+
+def deploy_from_the_page(server, browser, guid, app, shots):
+    """Deploy twice from the page's controls, watching the first one's progress live, then roll back."""
+    deployments = "document.querySelectorAll('#deployments li.deployment').length"
+    settled = "document.getElementById('deploy').dataset.state === 'succeeded' && !document.getElementById('deploy-button').disabled"
+    browser.wait_until("!document.getElementById('deploy').hidden", "the deploy controls")
+    server.hold_builds()
+    browser.evaluate(f"document.getElementById('deploy-source').value = {json.dumps(app)}")
+    browser.evaluate("document.getElementById('deploy-button').click()")
+    browser.wait_until("document.getElementById('deploy-log').textContent.includes('STEP 1/2')", "the build's progress, live")
+    assert browser.evaluate("document.getElementById('deploy-button').disabled")
+    assert browser.evaluate("document.getElementById('deploy').dataset.state") == "running"
+    assert 0 < browser.evaluate("document.getElementById('deploy-bar').value") < 1
+    browser.screenshot(os.path.join(SCREENSHOTS, f"{shots}-deploying-390.png"), 390)
+    assert browser.evaluate("document.documentElement.scrollWidth <= 390"), "the controls scroll sideways at phone width"
+    server.release_builds()
+    browser.wait_until(f"{settled} && {deployments} === 1", "the first deploy to go live", timeout=60)
+    assert "is live at http://localhost:" in browser.evaluate("document.getElementById('deploy-outcome').textContent")
+    assert browser.evaluate("document.querySelector('#deployments li.deployment').dataset.status") == "running"
+
+    browser.evaluate("document.getElementById('deploy-button').click()")
+    browser.wait_until(f"{settled} && {deployments} === 2", "the second deploy to go live", timeout=60)
+    browser.evaluate("document.getElementById('rollback-button').click()")
+    browser.wait_until(f"{settled} && {deployments} === 3", "the rollback", timeout=60)
+    assert browser.evaluate("document.querySelector('#deployments li.deployment').textContent").count("rollback to") == 1
+    statuses = browser.evaluate("[...document.querySelectorAll('#deployments li.deployment')].map(li => li.dataset.status)")
+    assert statuses == ["running", "rolled_back", "stopped"], statuses
+    assert browser.evaluate("window.__pwned") is None
+
+    browser.screenshot(os.path.join(SCREENSHOTS, f"{shots}-deployed-1280.png"), 1280)
+    browser.screenshot(os.path.join(SCREENSHOTS, f"{shots}-deployed-390.png"), 390)
+    assert browser.evaluate("document.documentElement.scrollWidth <= 390"), "the page scrolls sideways at phone width"
+    light = browser.evaluate("getComputedStyle(document.getElementById('deploy-log')).backgroundColor")
+    browser.call("Emulation.setEmulatedMedia", features=[{"name": "prefers-color-scheme", "value": "dark"}])
+    assert browser.evaluate("getComputedStyle(document.getElementById('deploy-log')).backgroundColor") != light
+    browser.screenshot(os.path.join(SCREENSHOTS, f"{shots}-deployed-390-dark.png"), 390)
+    browser.call("Emulation.setEmulatedMedia", features=[{"name": "prefers-color-scheme", "value": "light"}])
+
+
+def test_the_project_page_deploys_and_rolls_back_with_live_progress(server, browser, tmp_path):
+    guid = f"deploy-{uuid.uuid4().hex[:8]}"
+    server.notify("ack", "started " + HOSTILE_SCRIPT, guid=guid)
+    browser.open(f"{server.url}/projects/{guid}")
+    deploy_from_the_page(server, browser, guid, make_app(tmp_path), f"{server.kind}-deploy")
+
+    # A second deploy while one runs is refused, and the page says so in a line.
+    server.hold_builds()
+    browser.evaluate("document.getElementById('deploy-button').click()")
+    browser.wait_until("document.getElementById('deploy-log').textContent.includes('STEP 1/2')", "the held build")
+    request = urllib.request.Request(f"{server.url}/api/projects/{guid}/deploy", method="POST",
+                                     data=json.dumps({"source": {"path": make_app(tmp_path)}}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == 409
+    assert "already running" in json.loads(refused.value.read())["error"]
+    server.release_builds()
+
+
+def test_a_signed_in_browser_deploys_and_another_site_cannot(browser, tmp_path):
+    running = Server("sqlite", tmp_path, token="page-token-123")
+    try:
+        guid = f"signed-{uuid.uuid4().hex[:8]}"
+        running.notify("ack", "started", guid=guid)
+        browser.open(f"{running.url}/signin?next=/projects/{guid}")
+        browser.evaluate("document.getElementById('token').value = 'page-token-123'")
+        browser.evaluate("document.querySelector('form.signin').submit()")
+        browser.wait_until(f"location.pathname === '/projects/{guid}' && document.readyState === 'complete'", "the project page after signing in")
+        deploy_from_the_page(running, browser, guid, make_app(tmp_path), "signed-in")
+        # The session cookie is no use to another site's page (its Origin is not the server's).
+        cookies = browser.call("Network.getCookies", urls=[running.url])["cookies"]
+        session = next(cookie for cookie in cookies if cookie["name"] == "deployotron_session")
+        assert session["httpOnly"] and session["sameSite"] == "Strict"
+        request = urllib.request.Request(f"{running.url}/api/projects/{guid}/rollback", method="POST", data=b"{}",
+                                         headers={"Content-Type": "application/json", "Origin": "http://evil.example",
+                                                  "Cookie": f"deployotron_session={session['value']}"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+        assert refused.value.code == 401
+        assert "page-token-123" not in running.log.read_text()
+    finally:
+        running.stop()
 
 
 # MARK: - Seed 003's Python client

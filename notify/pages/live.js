@@ -1,8 +1,10 @@
 // Live updates for a project page of `deployotron serve`. The page is complete without this file;
 // it adds the events that arrive after the page was rendered (from the server's SSE stream) and,
 // when a resources or deployed event arrives, replaces the resources and deployments sections with
-// the server's fresh rendering of them. It never builds markup from strings: text goes through
-// textContent, and fresh sections come from a parsed copy of the page the server escaped.
+// the server's fresh rendering of them. When the server deploys, it shows the Deploy and Roll back
+// controls and follows a job's progress from its stream (which resumes by itself after a drop).
+// It never builds markup from strings: text goes through textContent, and fresh sections come from
+// a parsed copy of the page the server escaped.
 (function () {
   'use strict';
   var main = document.querySelector('main[data-guid]');
@@ -77,6 +79,127 @@
         refreshing = false;
         if (again) { again = false; refreshSections(); }
       });
+  }
+
+  // MARK: deploy controls
+  var deploy = document.getElementById('deploy');
+  if (deploy) {
+    var form = document.getElementById('deploy-form');
+    var buttons = [document.getElementById('deploy-button'), document.getElementById('rollback-button')];
+    var errorLine = document.getElementById('deploy-error');
+    var panel = document.getElementById('deploy-progress');
+    var stateBadge = document.getElementById('deploy-state');
+    var stepLine = document.getElementById('deploy-step');
+    var percent = document.getElementById('deploy-percent');
+    var bar = document.getElementById('deploy-bar');
+    var log = document.getElementById('deploy-log');
+    var outcomeLine = document.getElementById('deploy-outcome');
+    var following = null;
+    deploy.hidden = false;
+
+    function busy(on) { buttons.forEach(function (button) { button.disabled = on; }); }
+    function showError(text) { errorLine.textContent = text; errorLine.hidden = !text; }
+    function setState(state) {
+      stateBadge.textContent = state;
+      stateBadge.className = 'badge badge-' + ({ succeeded: 'running', running: 'in_progress' }[state] || state);
+      deploy.setAttribute('data-state', state);
+    }
+
+    // Follows a job's events; EventSource reconnects with Last-Event-ID by itself after a drop.
+    function follow(jobId) {
+      if (following) { following.close(); }
+      busy(true);
+      panel.hidden = false;
+      log.textContent = '';
+      outcomeLine.textContent = '';
+      bar.value = 0;
+      percent.textContent = '';
+      stepLine.textContent = '';
+      setState('running');
+      var stream = new EventSource('/api/jobs/' + encodeURIComponent(jobId) + '/events');
+      following = stream;
+      stream.addEventListener('job', function (message) {
+        var job;
+        try { job = JSON.parse(message.data); } catch (error) { return; }
+        stepLine.textContent = job.kind === 'rollback' ? 'rolling back' : 'deploying';
+      });
+      stream.addEventListener('progress', function (message) {
+        var step;
+        try { step = JSON.parse(message.data); } catch (error) { return; }
+        var share = typeof step.share === 'number' ? Math.max(0, Math.min(1, step.share)) : 0;
+        bar.value = share;
+        percent.textContent = Math.floor(share * 100) + '%';
+        stepLine.textContent = step.step + ' (' + step.stepIndex + '/' + step.stepCount + ')';
+        if (step.phase !== 'started' && step.message && step.message !== 'done') {
+          log.appendChild(element('li', step.phase === 'failed' ? 'failed' : null, step.message));
+          while (log.childNodes.length > 200) { log.removeChild(log.firstChild); }
+          log.scrollTop = log.scrollHeight;
+        }
+      });
+      stream.addEventListener('outcome', function (message) {
+        var outcome;
+        try { outcome = JSON.parse(message.data); } catch (error) { outcome = { status: 'failed', message: '' }; }
+        stream.close();
+        following = null;
+        setState(outcome.status);
+        if (outcome.status === 'succeeded') { bar.value = 1; percent.textContent = '100%'; }
+        outcomeLine.textContent = outcome.message || '';
+        outcomeLine.className = 'deploy-outcome ' + (outcome.status === 'succeeded' ? 'ok' : 'error');
+        busy(false);
+        refreshSections();
+      });
+      stream.onerror = function () {
+        // A job the server no longer has (a restart) cannot be resumed.
+        if (stream.readyState === EventSource.CLOSED && following === stream) {
+          following = null;
+          setState('failed');
+          outcomeLine.textContent = 'Lost the job\'s progress (the server restarted?); the deployments below say how it ended.';
+          busy(false);
+          refreshSections();
+        }
+      };
+    }
+
+    function start(path, body) {
+      showError('');
+      busy(true);
+      fetch(base + path, {
+        method: 'POST', credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(body)
+      }).then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (answer) {
+          if (response.status === 202 && answer.job) { follow(answer.job.id); return; }
+          busy(false);
+          showError(answer.error || ('The server answered ' + response.status + '.'));
+          var running = response.status === 409 && response.headers.get('Location');
+          if (running && running.indexOf('/api/jobs/') === 0) { follow(running.slice('/api/jobs/'.length)); }
+        });
+      }).catch(function () {
+        busy(false);
+        showError('The server could not be reached.');
+      });
+    }
+
+    function value(id) { return document.getElementById(id).value.trim(); }
+
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var given = value('deploy-source');
+      if (!given) { showError('Give a folder on the server (/srv/app) or a git address.'); return; }
+      var source = given.charAt(0) === '/' ? { path: given } : { git: given };
+      if (source.git && value('deploy-ref')) { source.ref = value('deploy-ref'); }
+      var body = { source: source, target: value('deploy-target') || 'local' };
+      if (value('deploy-environment')) { body.environment = value('deploy-environment'); }
+      start('/deploy', body);
+    });
+    document.getElementById('rollback-button').addEventListener('click', function () {
+      var body = {};
+      if (value('deploy-environment')) { body.environment = value('deploy-environment'); }
+      start('/rollback', body);
+    });
+    var running = deploy.getAttribute('data-job');
+    if (running) { follow(running); }
   }
 
   var source = new EventSource(base + '/events?after=' + encodeURIComponent(String(last)));
