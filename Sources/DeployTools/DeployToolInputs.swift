@@ -57,6 +57,12 @@ struct DeployLocalToolInput: ToolInput, Codable {
     var environment: [String: String]?
     var git: String?
     var ref: String?
+    var environmentName: String?
+
+    enum CodingKeys: String, CodingKey {
+        case path, name, databases, environment, git, ref
+        case environmentName = "environment_name"
+    }
 
     static var schema: JSONValue {
         ToolSchema.object([
@@ -66,6 +72,7 @@ struct DeployLocalToolInput: ToolInput, Codable {
             "environment": ToolSchema.stringMap("Extra environment variables for the app."),
             "git": ToolSchema.gitURL,
             "ref": ToolSchema.gitRef,
+            "environment_name": ToolSchema.environmentName,
         ])
     }
 }
@@ -78,9 +85,11 @@ struct DeployStaticToolInput: ToolInput, Codable {
     var outputFolder: String?
     var git: String?
     var ref: String?
+    var environmentName: String?
 
     enum CodingKeys: String, CodingKey {
         case path, name, git, ref
+        case environmentName = "environment_name"
         case buildCommand = "build_command"
         case outputFolder = "output_folder"
     }
@@ -93,6 +102,7 @@ struct DeployStaticToolInput: ToolInput, Codable {
             "output_folder": ToolSchema.string("The folder the build writes the site to, relative to the app. Default: dist, build, out, public... whichever holds index.html."),
             "git": ToolSchema.gitURL,
             "ref": ToolSchema.gitRef,
+            "environment_name": ToolSchema.environmentName,
         ])
     }
 }
@@ -101,14 +111,18 @@ struct DeployStaticToolInput: ToolInput, Codable {
 struct RollbackToolInput: ToolInput, Codable {
     var path: String?
     var deploymentId: String?
+    var environmentName: String?
 
     enum CodingKeys: String, CodingKey {
         case path
         case deploymentId = "deployment_id"
+        case environmentName = "environment_name"
     }
 
     static var schema: JSONValue {
-        ToolSchema.object(["path": ToolSchema.projectPath, "deployment_id": ToolSchema.deploymentId])
+        ToolSchema.object([
+            "path": ToolSchema.projectPath, "deployment_id": ToolSchema.deploymentId, "environment_name": ToolSchema.environmentName,
+        ])
     }
 }
 
@@ -129,10 +143,17 @@ struct DeploymentIdInput: ToolInput, Codable {
 struct ListDeploymentsToolInput: ToolInput, Codable {
     var path: String?
     var limit: Int?
+    var environmentName: String?
+
+    enum CodingKeys: String, CodingKey {
+        case path, limit
+        case environmentName = "environment_name"
+    }
 
     static var schema: JSONValue {
         ToolSchema.object([
             "path": ToolSchema.projectPath,
+            "environment_name": ToolSchema.string("Only this deploy environment's deployments. Default: every environment's."),
             "limit": ToolSchema.integer("How many, newest first. Default 20.", minimum: 1, maximum: 500),
         ])
     }

@@ -108,7 +108,8 @@ public struct DeployToolset: Sendable {
         ) { input, context in
             let request = DeployLocalInput(
                 path: try ServiceTool.resolve(input.path, in: context), name: input.name, projectId: guid,
-                databases: input.databases, environment: input.environment, git: input.git, ref: input.ref)
+                databases: input.databases, environment: input.environment, git: input.git, ref: input.ref,
+                environmentName: input.environmentName)
             return try await service.deployLocal(request) { progress in context.progress(progress.line) }
         }
     }
@@ -131,7 +132,8 @@ public struct DeployToolset: Sendable {
         ) { input, context in
             let request = DeployLocalInput(
                 path: try ServiceTool.resolve(input.path, in: context), name: input.name, projectId: guid,
-                buildCommand: input.buildCommand, outputFolder: input.outputFolder, git: input.git, ref: input.ref)
+                buildCommand: input.buildCommand, outputFolder: input.outputFolder, git: input.git, ref: input.ref,
+                environmentName: input.environmentName)
             return try await service.deploy(request, to: .s3CloudFront) { progress in context.progress(progress.line) }
         }
     }
@@ -154,7 +156,8 @@ public struct DeployToolset: Sendable {
         ) { input, context in
             let request = DeployLocalInput(
                 path: try ServiceTool.resolve(input.path, in: context), name: input.name, projectId: guid,
-                databases: input.databases, environment: input.environment, git: input.git, ref: input.ref)
+                databases: input.databases, environment: input.environment, git: input.git, ref: input.ref,
+                environmentName: input.environmentName)
             return try await service.deploy(request, to: .ecs) { progress in context.progress(progress.line) }
         }
     }
@@ -175,7 +178,7 @@ public struct DeployToolset: Sendable {
         ) { input, context in
             let request = RollbackInput(
                 deploymentId: input.deploymentId, path: try ServiceTool.resolve(input.path, in: context),
-                projectId: input.deploymentId == nil ? guid : nil)
+                projectId: input.deploymentId == nil ? guid : nil, environmentName: input.environmentName)
             return try await service.rollback(request) { progress in context.progress(progress.line) }
         }
     }
@@ -220,7 +223,8 @@ public struct DeployToolset: Sendable {
             summarize: { _ in "" }
         ) { input, context in
             let request = ListDeploymentsInput(
-                path: try ServiceTool.resolve(input.path, in: context), projectId: guid, limit: input.limit ?? 20)
+                path: try ServiceTool.resolve(input.path, in: context), projectId: guid, limit: input.limit ?? 20,
+                environmentName: input.environmentName)
             return try await service.list(request)
         }
     }

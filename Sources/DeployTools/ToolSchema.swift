@@ -42,6 +42,7 @@ enum ToolSchema {
     static let projectPath = string("A folder inside the project, relative to its root. Default: the project root.")
     static let deploymentId = string("A deployment id, or a unique prefix of one (8 characters are usually enough).")
     static let gitURL = string("Deploy this git repository instead of the project folder (https://, ssh, git@host:repo or a local path): fetched shallowly into a temporary folder that is removed afterwards; the commit is recorded, never any credentials.")
+    static let environmentName = string("The deploy environment (staging, production or another name): each has its own history, live version, lock and resources. Default: the project's default environment (production unless its configuration says otherwise).")
     static let gitRef = string("With git: the branch, tag or commit sha to deploy. Default: the repository's default branch.")
     static let databases = stringArray("Databases to run beside the app.", allowed: DatabaseKind.allCases.map(\.rawValue))
 }

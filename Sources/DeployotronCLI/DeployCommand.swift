@@ -49,6 +49,8 @@ struct DeployCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("With --git: the branch, tag or commit to deploy (default: the repository's default branch).", valueName: "ref"))
     var ref: String?
 
+    @OptionGroup var deployEnvironment: EnvironmentOption
+
     @Flag(help: "Print the outcome as JSON instead of progress lines.")
     var json = false
 
@@ -85,7 +87,8 @@ struct DeployCommand: AsyncParsableCommand {
         let service = workspace.deploy
         let input = DeployLocalInput(
             path: workspace.projectRoot.path, name: name, projectId: try workspace.guid(), databases: databases, environment: variables,
-            buildCommand: buildCommand, outputFolder: outputFolder, git: git, ref: ref)
+            buildCommand: buildCommand, outputFolder: outputFolder, git: git, ref: ref,
+            environmentName: try deployEnvironment.resolved(in: workspace))
         let progress = json ? nil : Self.progressPrinter(workspace.console)
         let kind: DeployTargetKind = switch target {
         case .local: .local

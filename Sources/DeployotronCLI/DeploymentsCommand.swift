@@ -15,6 +15,11 @@ struct DeploymentsCommand: AsyncParsableCommand {
     @Flag(help: "List every project's deployments.")
     var all = false
 
+    @Option(
+        name: .customLong("environment"),
+        help: ArgumentHelp("Only this deploy environment's deployments (default: every environment's).", valueName: "name"))
+    var environmentName: String?
+
     @Option(help: "Show at most this many.")
     var limit: Int = 20
 
@@ -31,17 +36,21 @@ struct DeploymentsCommand: AsyncParsableCommand {
     func run(_ workspace: Workspace) async throws {
         let service = workspace.deploy
         try await service.recoverInterrupted()
-        let list = try await service.list(all ? ListDeploymentsInput(limit: limit) : ListDeploymentsInput(projectId: try workspace.guid(), limit: limit))
+        var input = all ? ListDeploymentsInput(limit: limit) : ListDeploymentsInput(projectId: try workspace.guid(), limit: limit)
+        input.environmentName = environmentName
+        let list = try await service.list(input)
         let out = workspace.console.out
         if json {
             out(try DeployJSON.string(list))
         } else if list.deployments.isEmpty {
-            out(all ? "No deployments yet." : "No deployments of \(workspace.projectRoot.path) yet; run `deployotron deploy`.")
+            let scope = environmentName.map { " in \($0)" } ?? ""
+            out(all ? "No deployments\(scope) yet." : "No deployments of \(workspace.projectRoot.path)\(scope) yet; run `deployotron deploy`.")
         } else {
             for deployment in list.deployments {
                 var line = "\(deployment.id.prefix(8))  \(deployment.status.padding(toLength: 11, withPad: " ", startingAt: 0)) \(deployment.startedAt)  \(deployment.imageTag ?? "-")"
                 if let url = deployment.url, deployment.status == "running" || deployment.status == "stopped" { line += "  \(url)" }
                 if let rollback = deployment.rollbackOf { line += "  (rollback to \(rollback.prefix(8)))" }
+                if let environment = deployment.environment, environment != DeployEnvironment.defaultName { line += "  [\(environment)]" }
                 if let error = deployment.error { line += "\n          " + (error.split(separator: "\n").first.map(String.init) ?? "") }
                 out(line)
             }

@@ -18,6 +18,7 @@ public struct DeployotronCommand: AsyncParsableCommand {
             DeployCommand.self,
             TerraformCommand.self,
             DeploymentsCommand.self,
+            StatusCommand.self,
             LogsCommand.self,
             AnalyzeCommand.self,
             RollbackCommand.self,

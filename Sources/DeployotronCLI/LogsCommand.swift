@@ -27,6 +27,8 @@ struct LogsCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Only lines matching a CloudWatch Logs filter pattern: terms a line must all hold, \"a phrase\", ?either, -excluded.", valueName: "pattern"))
     var filter: String?
 
+    @OptionGroup var deployEnvironment: EnvironmentOption
+
     @Flag(help: "Keep printing new lines until Ctrl-C.")
     var follow = false
 
@@ -74,14 +76,18 @@ struct LogsCommand: AsyncParsableCommand {
         }
     }
 
-    /// The id given, else the project's current deployment, else its newest.
+    /// The id given, else the environment's current deployment, else its newest.
     func deploymentId(_ workspace: Workspace) async throws -> String {
-        if let deployment { return deployment }
         let service = workspace.deploy
+        if let deployment {
+            try deployEnvironment.check(try await service.deployment(matching: deployment))
+            return deployment
+        }
         let guid = try workspace.guid()
-        if let live = try await service.liveDeployment(projectId: guid) { return live.id }
-        guard let newest = try await service.list(ListDeploymentsInput(projectId: guid, limit: 1)).deployments.first else {
-            throw CommandError("no deployments of \(workspace.projectRoot.path) yet; run `deployotron deploy`, or give a deployment id")
+        let environment = try deployEnvironment.resolved(in: workspace)
+        if let live = try await service.liveDeployment(projectId: guid, environment: environment) { return live.id }
+        guard let newest = try await service.list(ListDeploymentsInput(projectId: guid, environmentName: environment)).deployments.first else {
+            throw CommandError("no deployments of \(workspace.projectRoot.path) in \(environment) yet; run `deployotron deploy`, or give a deployment id")
         }
         return newest.id
     }

@@ -18,13 +18,17 @@ struct RemoveCommand: AsyncParsableCommand {
     @Flag(help: "Do not ask before deleting cloud resources (needed when there is no terminal to ask on).")
     var yes = false
 
+    func validate() throws {
+        try arguments.requireChoice()
+    }
+
     func run() async throws {
         try await run(nil)
     }
 
     func run(_ workspace: Workspace?) async throws {
         let workspace = workspace ?? Workspace.current(store: arguments.store)
-        let reference = DeploymentReference(deploymentId: arguments.deployment)
+        let reference = try await arguments.reference(in: workspace)
         let record = try await workspace.deploy.deployment(matching: reference.deploymentId)
         if record.target != .local && !yes {
             let doomed = try await workspace.deploy.removalPreview(reference)
@@ -40,6 +44,8 @@ struct RemoveCommand: AsyncParsableCommand {
                 }
             }
         }
-        try await arguments.run(in: workspace) { try await $0.remove($1) }
+        let service = workspace.deploy
+        let summary = try await DeployCommand.cancellable { try await service.remove(reference) }
+        workspace.console.out(arguments.json ? try DeployJSON.string(summary) : "\(summary.id.prefix(8)) is \(summary.status).")
     }
 }

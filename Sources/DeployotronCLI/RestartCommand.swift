@@ -10,6 +10,10 @@ struct RestartCommand: AsyncParsableCommand {
 
     @OptionGroup var arguments: DeploymentArguments
 
+    func validate() throws {
+        try arguments.requireChoice()
+    }
+
     func run() async throws {
         try await run(nil)
     }

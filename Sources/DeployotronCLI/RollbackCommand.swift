@@ -15,6 +15,8 @@ struct RollbackCommand: AsyncParsableCommand {
     @Option(help: "The project folder, when no deployment is given (default: the current one).")
     var path: String = "."
 
+    @OptionGroup var deployEnvironment: EnvironmentOption
+
     @Flag(help: "Print the outcome as JSON instead of progress lines.")
     var json = false
 
@@ -27,7 +29,8 @@ struct RollbackCommand: AsyncParsableCommand {
 
     func run(_ workspace: Workspace) async throws {
         let service = workspace.deploy
-        let input = try deployment.map { RollbackInput(deploymentId: $0) } ?? RollbackInput(projectId: workspace.guid())
+        let input = try deployment.map { RollbackInput(deploymentId: $0, environmentName: deployEnvironment.name) }
+            ?? RollbackInput(projectId: workspace.guid(), environmentName: try deployEnvironment.resolved(in: workspace))
         let progress = json ? nil : DeployCommand.progressPrinter(workspace.console)
         let outcome = try await DeployCommand.cancellable { try await service.rollback(input, progress: progress) }
         workspace.console.out(json ? try DeployJSON.string(outcome) : outcome.message)

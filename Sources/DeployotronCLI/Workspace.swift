@@ -3,6 +3,7 @@ import Claude
 import Deploy
 import DeployTools
 import Foundation
+import JSON
 import Ledger
 import Locations
 import LogTriage
@@ -130,9 +131,23 @@ struct Workspace: Sendable {
     /// The deploy service: this workspace's ledger, target and project identity.
     var deploy: DeployService {
         let workspace = self
-        return DeployService(
+        var service = DeployService(
             store: ledger, target: target, otherTargets: otherTargets, projects: { try workspace.project(of: $0) },
             git: ProcessRunner(environment: environment))
+        service.defaultEnvironment = defaultEnvironment
+        return service
+    }
+
+    /// The deploy environment of commands that name none: `DEPLOYOTRON_ENVIRONMENT`, else the
+    /// project's `.deployotron/config.json` `"environment"`, else production. Checked where it is used.
+    var defaultEnvironment: String {
+        if let named = environment["DEPLOYOTRON_ENVIRONMENT"], !named.isEmpty { return named }
+        let config = projectRoot.appendingPathComponent(".deployotron/config.json")
+        if let data = FileManager.default.contents(atPath: config.path),
+           let named = (try? JSONValue(parsing: data))?.objectValue?["environment"]?.stringValue, !named.isEmpty {
+            return named
+        }
+        return DeployEnvironment.defaultName
     }
 
     /// The skills of the project: bundled, the user's and the project's own.

@@ -152,6 +152,7 @@ extension DynamoDBLedger {
             ("source", deployment.source.map(DynamoDBValue.string)),
             ("commitSubject", deployment.commitSubject.map(DynamoDBValue.string)),
             ("dirty", deployment.dirty.map(DynamoDBValue.bool)),
+            ("environment", deployment.environment.map(DynamoDBValue.string)),
         ]
         for (name, value) in optional {
             if let value { item[name] = value }
@@ -177,6 +178,7 @@ extension DynamoDBLedger {
             rollbackOf: item["rollbackOf"]?.stringValue,
             ownerPID: item["ownerPID"]?.int64Value.map { Int32(truncatingIfNeeded: $0) },
             taskDefinition: item["taskDefinition"]?.stringValue, imageDigest: item["imageDigest"]?.stringValue,
-            source: item["source"]?.stringValue, commitSubject: item["commitSubject"]?.stringValue, dirty: item["dirty"]?.boolValue)
+            source: item["source"]?.stringValue, commitSubject: item["commitSubject"]?.stringValue, dirty: item["dirty"]?.boolValue,
+            environment: item["environment"]?.stringValue)
     }
 }

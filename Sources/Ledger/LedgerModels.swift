@@ -149,13 +149,22 @@ public struct DeploymentRecord: Sendable, Codable, Equatable {
     public var commitSubject: String?
     /// Whether the local folder had changes that are not in `commit` (nil: not known, or a fetched repository).
     public var dirty: Bool?
+    /// The deploy environment (`production`, `staging`, ...). Records written before environments
+    /// existed have none and belong to `DeploymentRecord.defaultEnvironment`.
+    public var environment: String?
+
+    /// The environment of records that name none, and of deploys that ask for none.
+    public static let defaultEnvironment = "production"
+
+    /// `environment`, or the default environment for records that name none.
+    public var environmentName: String { environment ?? Self.defaultEnvironment }
 
     public init(
         id: String, projectId: String, name: String, target: DeployTargetKind, status: DeploymentStatus,
         imageTag: String? = nil, commit: String? = nil, port: Int? = nil, url: String? = nil,
         startedAt: Date, finishedAt: Date? = nil, error: String? = nil, logExcerpt: String? = nil,
         rollbackOf: String? = nil, ownerPID: Int32? = nil, taskDefinition: String? = nil, imageDigest: String? = nil,
-        source: String? = nil, commitSubject: String? = nil, dirty: Bool? = nil
+        source: String? = nil, commitSubject: String? = nil, dirty: Bool? = nil, environment: String? = nil
     ) {
         self.id = id
         self.projectId = projectId
@@ -177,6 +186,7 @@ public struct DeploymentRecord: Sendable, Codable, Equatable {
         self.source = source
         self.commitSubject = commitSubject
         self.dirty = dirty
+        self.environment = environment
     }
 }
 

@@ -9,14 +9,15 @@ extension SQLiteLedger {
             try db.execute(sql: """
                 INSERT OR REPLACE INTO deployment
                 (id, projectId, name, target, status, imageTag, "commit", port, url, startedAt, finishedAt, error, logExcerpt, rollbackOf, ownerPID,
-                 taskDefinition, imageDigest, source, commitSubject, dirty)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 taskDefinition, imageDigest, source, commitSubject, dirty, environment)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [
                     deployment.id, deployment.projectId, deployment.name, deployment.target.rawValue, deployment.status.rawValue,
                     deployment.imageTag, deployment.commit, deployment.port, deployment.url,
                     deployment.startedAt.timeIntervalSince1970, deployment.finishedAt?.timeIntervalSince1970,
                     deployment.error, deployment.logExcerpt, deployment.rollbackOf, deployment.ownerPID.map { Int64($0) },
                     deployment.taskDefinition, deployment.imageDigest, deployment.source, deployment.commitSubject, deployment.dirty,
+                    deployment.environment,
                 ])
         }
     }
@@ -123,6 +124,6 @@ extension SQLiteLedger {
             startedAt: Date(timeIntervalSince1970: row["startedAt"]), finishedAt: finished.map(Date.init(timeIntervalSince1970:)),
             error: row["error"], logExcerpt: row["logExcerpt"], rollbackOf: row["rollbackOf"], ownerPID: pid.map { Int32($0) },
             taskDefinition: row["taskDefinition"], imageDigest: row["imageDigest"],
-            source: row["source"], commitSubject: row["commitSubject"], dirty: row["dirty"])
+            source: row["source"], commitSubject: row["commitSubject"], dirty: row["dirty"], environment: row["environment"])
     }
 }

@@ -73,11 +73,13 @@ extension SQLiteLedger {
                 ALTER TABLE deployment ADD COLUMN imageDigest TEXT;
                 """)
         }
-        migrator.registerMigration("v3: deployment source, commitSubject and dirty") { db in
+        // Rows written before have no environment: they belong to the default one (production).
+        migrator.registerMigration("v3: deployment source, commitSubject, dirty and environment") { db in
             try db.execute(sql: """
                 ALTER TABLE deployment ADD COLUMN source TEXT;
                 ALTER TABLE deployment ADD COLUMN commitSubject TEXT;
                 ALTER TABLE deployment ADD COLUMN dirty INTEGER;
+                ALTER TABLE deployment ADD COLUMN environment TEXT;
                 """)
         }
         return migrator

@@ -99,6 +99,40 @@ struct LocalDeployEngineTests {
         }
     }
 
+    @Test func twoEnvironmentsDeployAndRollBackIndependently() async throws {
+        let rig = try Rig(dockerfile: Self.httpd, page: "p1")
+        try await Self.cleaningUp(rig) {
+            let path = rig.project.path
+            let p1 = try await rig.service.deployLocal(DeployLocalInput(path: path))
+            try rig.setPage("s1")
+            let s1 = try await rig.service.deployLocal(DeployLocalInput(path: path, environmentName: "staging"))
+            try rig.setPage("s2")
+            let s2 = try await rig.service.deployLocal(DeployLocalInput(path: path, environmentName: "staging"))
+            try rig.setPage("p2")
+            let p2 = try await rig.service.deployLocal(DeployLocalInput(path: path))
+            // Both environments serve at once, each its own version, from containers of their own.
+            #expect(try await rig.page(p2) == "p2")
+            #expect(try await rig.page(s2) == "s2")
+            let p2Record = try #require(try await rig.ledger.deployment(id: p2.deployment.id))
+            let s2Record = try #require(try await rig.ledger.deployment(id: s2.deployment.id))
+            #expect(rig.target.containerName(of: p2Record) != rig.target.containerName(of: s2Record))
+
+            // Staging goes back to s1; production keeps serving p2.
+            let stagingBack = try await rig.service.rollback(RollbackInput(projectId: rig.guid, environmentName: "staging"))
+            #expect(stagingBack.deployment.rollbackOf == s1.deployment.id)
+            #expect(try await rig.page(stagingBack) == "s1")
+            #expect(try await rig.page(p2) == "p2")
+
+            // Production goes back to p1; staging keeps serving s1.
+            let productionBack = try await rig.service.rollback(RollbackInput(projectId: rig.guid))
+            #expect(productionBack.deployment.rollbackOf == p1.deployment.id)
+            #expect(try await rig.page(productionBack) == "p1")
+            #expect(try await rig.page(stagingBack) == "s1")
+            let live = try await rig.service.list(ListDeploymentsInput(projectId: rig.guid)).deployments.filter { $0.status == "running" }
+            #expect(Set(live.map(\.environment)) == ["production", "staging"])
+        }
+    }
+
     @Test func aContainerThatExitsAtOnceIsReportedWithItsCodeAndLastLines() async throws {
         let rig = try Rig(dockerfile: """
             FROM scratch

@@ -52,6 +52,41 @@ import Testing
         #expect(!output.isError, "\(output.text)")
     }
 
+    @Test func theEnvironmentFlagTheVariableAndTheProjectConfigChooseTheEnvironment() async throws {
+        let world = try World()
+        try await DeployCommand.parse(["--environment", "staging"]).run(world.workspace())
+        try await DeployCommand.parse([]).run(world.workspace())
+        let config = world.project.appendingPathComponent(".deployotron/config.json")
+        try Data(#"{"environment": "preview"}"#.utf8).write(to: config)
+        try await DeployCommand.parse([]).run(world.workspace())
+        try await DeployCommand.parse([]).run(world.workspace(extra: ["DEPLOYOTRON_ENVIRONMENT": "qa"]))
+
+        func listed(_ arguments: [String]) async throws -> [JSONValue] {
+            let lines = Lines()
+            try await DeploymentsCommand.parse(["--json"] + arguments).run(world.workspace(console: lines.console))
+            return try JSONValue(parsing: Data(lines.text.utf8))["deployments"]?.arrayValue ?? []
+        }
+        #expect(try await listed([]).compactMap { $0["environment"]?.stringValue }.sorted() == ["preview", "production", "qa", "staging"])
+        let staging = try await listed(["--environment", "staging"])
+        #expect(staging.count == 1)
+        #expect(staging.first?["name"]?.stringValue == "shop-staging")
+
+        let status = Lines()
+        try await StatusCommand.parse(["--environment", "staging", "--json"]).run(world.workspace(console: status.console))
+        let shown = try JSONValue(parsing: Data(status.text.utf8))
+        #expect(shown["deployment"]?["id"] == staging.first?["id"])
+        #expect(shown["live"] == .bool(true))
+
+        // Commands that change things want an id or an environment, never a guess.
+        await #expect(throws: (any Error).self) { try await RemoveCommand.parse([]).run(world.workspace()) }
+        let removed = Lines()
+        try await RemoveCommand.parse(["--environment", "staging"]).run(world.workspace(console: removed.console))
+        #expect(removed.text.contains("is removed"))
+        #expect(try await listed(["--environment", "production"]).first?["status"]?.stringValue == "running")
+        // A name that is not one is refused before anything runs.
+        #expect(throws: (any Error).self) { try DeployCommand.parse(["--environment", "Not Valid"]) }
+    }
+
     @Test func deploymentsRecordedUnderTheFolderPathJoinTheProject() async throws {
         let world = try World()
         let ledger = try SQLiteLedger(path: world.ledgerPath)
@@ -117,13 +152,13 @@ private struct World {
         ledgerPath = root.appendingPathComponent("ledger.sqlite").path
     }
 
-    func workspace(console: Console = Console(out: { _ in }, err: { _ in })) -> Workspace {
-        let environment = [
+    func workspace(console: Console = Console(out: { _ in }, err: { _ in }), extra: [String: String] = [:]) -> Workspace {
+        let environment = extra.merging([
             "HOME": root.appendingPathComponent("home").path,
             "XDG_STATE_HOME": root.appendingPathComponent("state").path,
             "XDG_DATA_HOME": root.appendingPathComponent("data").path,
             "USER": "tester",
-        ]
+        ]) { mine, _ in mine }
         return Workspace(
             environment: environment, projectRoot: project, ledgerLocation: .success(.sqlite(path: ledgerPath)), target: target,
             makeClient: { _ in fatalError("no Claude in these tests") }, console: console)

@@ -60,10 +60,13 @@ public struct DeployLocalInput: Sendable, Codable, Equatable {
     public var git: String?
     /// The branch, tag or commit of `git`; the repository's default branch when absent.
     public var ref: String?
+    /// The deploy environment (`staging`, `production`, ...); the service's default when absent.
+    /// Not to be confused with `environment`, the app's variables.
+    public var environmentName: String?
 
     public init(
         path: String, name: String? = nil, projectId: String? = nil, databases: [DatabaseKind]? = nil, environment: [String: String]? = nil,
-        buildCommand: String? = nil, outputFolder: String? = nil, git: String? = nil, ref: String? = nil
+        buildCommand: String? = nil, outputFolder: String? = nil, git: String? = nil, ref: String? = nil, environmentName: String? = nil
     ) {
         self.path = path
         self.name = name
@@ -74,10 +77,12 @@ public struct DeployLocalInput: Sendable, Codable, Equatable {
         self.outputFolder = outputFolder
         self.git = git
         self.ref = ref
+        self.environmentName = environmentName
     }
 
     enum CodingKeys: String, CodingKey {
         case path, name, databases, environment, git, ref
+        case environmentName = "environment_name"
         case projectId = "project_id"
         case buildCommand = "build_command"
         case outputFolder = "output_folder"
@@ -89,17 +94,21 @@ public struct RollbackInput: Sendable, Codable, Equatable {
     public var deploymentId: String?
     public var path: String?
     public var projectId: String?
+    /// Without `deployment_id`: the environment whose live deployment is rolled back; the default when absent.
+    public var environmentName: String?
 
-    public init(deploymentId: String? = nil, path: String? = nil, projectId: String? = nil) {
+    public init(deploymentId: String? = nil, path: String? = nil, projectId: String? = nil, environmentName: String? = nil) {
         self.deploymentId = deploymentId
         self.path = path
         self.projectId = projectId
+        self.environmentName = environmentName
     }
 
     enum CodingKeys: String, CodingKey {
         case path
         case deploymentId = "deployment_id"
         case projectId = "project_id"
+        case environmentName = "environment_name"
     }
 }
 
@@ -119,16 +128,20 @@ public struct ListDeploymentsInput: Sendable, Codable, Equatable {
     public var path: String?
     public var projectId: String?
     public var limit: Int?
+    /// Only this environment's deployments; every environment's when absent.
+    public var environmentName: String?
 
-    public init(path: String? = nil, projectId: String? = nil, limit: Int? = nil) {
+    public init(path: String? = nil, projectId: String? = nil, limit: Int? = nil, environmentName: String? = nil) {
         self.path = path
         self.projectId = projectId
         self.limit = limit
+        self.environmentName = environmentName
     }
 
     enum CodingKeys: String, CodingKey {
         case path, limit
         case projectId = "project_id"
+        case environmentName = "environment_name"
     }
 }
 

@@ -18,7 +18,7 @@ extension DeployService {
             record.error = "the deployotron process (pid \(pid)) stopped before this deploy finished; containers it started may still exist (`docker ps --filter label=deployotron.deployment=\(record.id)`)"
             try await save(record)
             try await ledger { try await store.releasePort(deploymentId: record.id) }
-            try await ledger { try await store.releaseDeployLock(projectId: record.projectId, deploymentId: record.id) }
+            try await ledger { try await store.releaseDeployLock(projectId: record.lockKey, deploymentId: record.id) }
             logger.notice("marked deployment \(record.id) interrupted")
             marked.append(record.id)
         }
@@ -54,11 +54,20 @@ extension DeployService {
 
     /// The app's current deployment: the newest running one, or a stopped one that still holds its
     /// port (replaced deployments are marked stopped or rolled back and give their port back).
-    /// Without `name`, the project's newest such deployment of any app.
-    public func liveDeployment(projectId: String, name: String? = nil) async throws -> DeploymentRecord? {
+    /// Without `name`, the project's newest such deployment of any app; without `environment`, of any environment.
+    public func liveDeployment(projectId: String, name: String? = nil, environment: String? = nil) async throws -> DeploymentRecord? {
         let held = Set(try await ledger { try await store.portAllocations() }.map(\.deploymentId))
         return try await ledger { try await store.deployments(projectId: projectId, limit: nil) }
-            .first { ($0.status == .running || ($0.status == .stopped && held.contains($0.id))) && (name == nil || $0.name == name) }
+            .first {
+                ($0.status == .running || ($0.status == .stopped && held.contains($0.id)))
+                    && (name == nil || $0.name == name) && (environment == nil || $0.environmentName == environment)
+            }
+    }
+
+    /// The live deployment of the project at `path` (or `projectId`) in `environment` (the default when nil).
+    public func liveDeployment(path: String?, projectId: String?, environment: String?) async throws -> DeploymentRecord? {
+        let key = try projectKey(path: path, projectId: projectId)
+        return try await liveDeployment(projectId: key, environment: try DeployEnvironment.validated(environment ?? defaultEnvironment))
     }
 
     func requireLive(_ record: DeploymentRecord, allowed: Set<DeploymentStatus>) async throws {

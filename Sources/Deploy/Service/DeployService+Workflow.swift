@@ -10,15 +10,17 @@ extension DeployService {
         let service = self
         return DeployStep("take deploy lock", weight: 1) { state, report in
             let lock = DeployLock(
-                projectId: state.deployment.projectId, deploymentId: state.deployment.id,
+                projectId: state.deployment.lockKey, deploymentId: state.deployment.id,
                 holder: "pid \(service.processId) on host \(service.hostName)", since: service.now())
             if let held = try await service.ledger({ try await service.store.acquireDeployLock(lock) }), held.deploymentId != lock.deploymentId {
                 let since = held.since.formatted(Date.ISO8601FormatStyle())
-                throw DeployError(.locked, "another deploy of this project is running: deployment \(held.deploymentId), held by \(held.holder) since \(since). Wait for it to finish, or if that process is gone, run any deployotron command to clear it")
+                let scope = state.deployment.environmentName == DeployEnvironment.defaultName ? "this project" : "this project's \(state.deployment.environmentName) environment"
+                throw DeployError(.locked, "another deploy of \(scope) is running: deployment \(held.deploymentId), held by \(held.holder) since \(since). Wait for it to finish, or if that process is gone, run any deployotron command to clear it")
             }
             state.holdsLock = true
             // The live version is read under the lock, so two deploys never both replace it.
-            state.previous = try await service.liveDeployment(projectId: state.deployment.projectId, name: state.deployment.name)
+            state.previous = try await service.liveDeployment(
+                projectId: state.deployment.projectId, name: state.deployment.name, environment: state.deployment.environmentName)
             report("locked by \(lock.holder)")
         }
     }
@@ -75,7 +77,7 @@ extension DeployService {
     /// build agent's `notify.sh resources` report would; a deploy never fails for it.
     func reportResources(of state: DeployState, from target: any DeployTarget) async {
         let deployment = state.deployment
-        let resources = target.resources(of: state)
+        let resources = DeployEnvironment.resourceKeys(target.resources(of: state), environment: deployment.environmentName)
         guard !resources.isEmpty else { return }
         do {
             try await store.record(NotifyEvent(guid: deployment.projectId, kind: .resources, message: "deployment \(deployment.id)", data: resources), at: now())
@@ -96,7 +98,7 @@ extension DeployService {
             let error = await Task { await service.settle(failed: attempt, on: target, error: failure) }.value
             throw error
         }
-        try? await ledger { try await store.releaseDeployLock(projectId: state.deployment.projectId, deploymentId: state.deployment.id) }
+        try? await ledger { try await store.releaseDeployLock(projectId: state.deployment.lockKey, deploymentId: state.deployment.id) }
         let pruned = await prune(state.deployment, on: target)
         return DeployOutcome(
             deployment: DeploymentSummary(state.deployment), stack: state.stack,
@@ -139,7 +141,7 @@ extension DeployService {
             notes.append("the ledger could not record the outcome (\(error)); the next deployotron command marks it interrupted")
         }
         if state.holdsLock {
-            try? await ledger { try await store.releaseDeployLock(projectId: record.projectId, deploymentId: record.id) }
+            try? await ledger { try await store.releaseDeployLock(projectId: record.lockKey, deploymentId: record.id) }
         }
 
         let verb = cancelled ? "was cancelled" : "failed"

@@ -40,6 +40,9 @@ public struct DeployService: Sendable {
     public var git: ProcessRunner?
     /// Where repositories named by a deploy's `git` are fetched to (each in a folder of its own, removed afterwards).
     public var checkoutParent = FileManager.default.temporaryDirectory
+    /// The environment of a deploy, rollback or lookup that names none (the project's configuration
+    /// may choose another than production).
+    public var defaultEnvironment = DeployEnvironment.defaultName
     /// Artifacts of this many most recent deployments per app survive pruning.
     public var keptArtifacts = 5
     public var logger: Logger
@@ -111,8 +114,11 @@ public struct DeployService: Sendable {
         }
         // A repository is fetched by the workflow's first step after the lock; `path` then only names the project.
         let source = try input.git.map { try GitSource(url: $0, ref: input.ref) }
+        let environment = try DeployEnvironment.validated(input.environmentName ?? defaultEnvironment)
         var project = try resolveProject(root, projectId: input.projectId)
-        project.name = Self.containerName(input.name ?? source?.repositoryName ?? root.lastPathComponent)
+        project.environment = environment
+        project.name = DeployEnvironment.scopedName(
+            Self.containerName(input.name ?? source?.repositoryName ?? root.lastPathComponent), environment: environment)
         let databases = input.databases ?? []
         try await target.preflight(DeployRequest(project: project, appFolder: root, databases: databases, build: true))
         try await recoverInterrupted()
@@ -123,7 +129,8 @@ public struct DeployService: Sendable {
             id: id, projectId: project.guid, name: project.name, target: target.kind, status: .inProgress,
             imageTag: target.artifactName(project: project, deploymentId: id), commit: local?.commit,
             startedAt: now(), ownerPID: processId,
-            source: source == nil ? root.path : nil, commitSubject: local?.subject, dirty: local?.dirty
+            source: source == nil ? root.path : nil, commitSubject: local?.subject, dirty: local?.dirty,
+            environment: environment
         )
         var state = DeployState(
             deployment: record, appFolder: root, stack: nil, databases: databases,
@@ -162,14 +169,15 @@ public struct DeployService: Sendable {
         let target = try self.target(for: chosen.target)
         let plan = try await target.rollbackPlan(of: chosen)
         let appFolder = URL(fileURLWithPath: plan.appFolder)
-        let project = DeployProject(guid: chosen.projectId, name: chosen.name)
+        let project = DeployProject(guid: chosen.projectId, name: chosen.name, environment: chosen.environmentName)
         try await target.preflight(DeployRequest(project: project, appFolder: appFolder, databases: plan.databases, build: false))
 
         let record = DeploymentRecord(
             id: UUID().uuidString.lowercased(), projectId: chosen.projectId, name: chosen.name, target: target.kind,
             status: .inProgress, imageTag: artifact, commit: chosen.commit, startedAt: now(), rollbackOf: chosen.id,
             ownerPID: processId, taskDefinition: chosen.taskDefinition, imageDigest: chosen.imageDigest,
-            source: chosen.source, commitSubject: chosen.commitSubject, dirty: chosen.dirty
+            source: chosen.source, commitSubject: chosen.commitSubject, dirty: chosen.dirty,
+            environment: chosen.environmentName
         )
         var state = DeployState(
             deployment: record, appFolder: appFolder, stack: plan.stack, databases: plan.databases,
@@ -189,16 +197,25 @@ public struct DeployService: Sendable {
     /// The deployment a rollback goes back to: the one named, or the newest earlier one of the
     /// project that ran with another artifact than the live one.
     func rollbackChoice(_ input: RollbackInput) async throws -> DeploymentRecord {
-        if let reference = input.deploymentId { return try await deployment(matching: reference) }
+        let named = try input.environmentName.map(DeployEnvironment.validated)
+        if let reference = input.deploymentId {
+            let chosen = try await deployment(matching: reference)
+            if let named, named != chosen.environmentName {
+                throw DeployError(.invalidInput, "deployment \(chosen.id) is in \(chosen.environmentName), not \(named); leave out the environment or choose one of \(named)'s deployments")
+            }
+            return chosen
+        }
+        let environment = named ?? defaultEnvironment
         let projectId = try projectKey(path: input.path, projectId: input.projectId)
         let history = try await ledger { try await store.deployments(projectId: projectId, limit: nil) }
-        let live = try await liveDeployment(projectId: projectId)
+            .filter { $0.environmentName == environment }
+        let live = try await liveDeployment(projectId: projectId, environment: environment)
         let earlier = history.filter {
             $0.id != live?.id && $0.imageTag != nil && [.stopped, .rolledBack, .running].contains($0.status)
                 && $0.startedAt <= (live?.startedAt ?? .distantFuture) && (live == nil || $0.name == live?.name)
         }
         guard let candidate = earlier.first(where: { $0.imageTag != live?.imageTag }) ?? earlier.first else {
-            throw DeployError(.notFound, "no earlier successful deployment of this project to roll back to; `deployotron deployments` lists them")
+            throw DeployError(.notFound, "no earlier successful deployment of this project in \(environment) to roll back to; `deployotron deployments` lists them")
         }
         return candidate
     }
@@ -265,7 +282,9 @@ public struct DeployService: Sendable {
         } else {
             records = try await ledger { try await store.allDeployments(limit: input.limit) }
         }
-        return DeploymentList(deployments: records.map { DeploymentSummary($0) })
+        guard let named = input.environmentName else { return DeploymentList(deployments: records.map { DeploymentSummary($0) }) }
+        let environment = try DeployEnvironment.validated(named)
+        return DeploymentList(deployments: records.filter { $0.environmentName == environment }.map { DeploymentSummary($0) })
     }
 
     public func status(_ input: DeploymentReference) async throws -> DeploymentStatusOutput {

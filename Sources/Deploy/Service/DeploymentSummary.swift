@@ -26,6 +26,8 @@ public struct DeploymentSummary: Sendable, Codable, Equatable {
     public var source: String?
     public var commitSubject: String?
     public var dirty: Bool?
+    /// The deploy environment (`production` for records from before environments).
+    public var environment: String?
 
     public init(_ record: DeploymentRecord, includeLogs: Bool = false) {
         let format = Date.ISO8601FormatStyle()
@@ -48,10 +50,11 @@ public struct DeploymentSummary: Sendable, Codable, Equatable {
         source = record.source
         commitSubject = record.commitSubject
         dirty = record.dirty
+        environment = record.environmentName
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, target, status, commit, port, url, error, source, dirty
+        case id, name, target, status, commit, port, url, error, source, dirty, environment
         case commitSubject = "commit_subject"
         case projectId = "project_id"
         case imageTag = "image_tag"

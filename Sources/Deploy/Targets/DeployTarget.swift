@@ -92,11 +92,15 @@ extension DeployTarget {
 /// name for artifacts a person reads.
 public struct DeployProject: Sendable, Equatable {
     public var guid: String
+    /// The name resources are named with, already scoped to the environment (`shop-staging`).
     public var name: String
+    /// The deploy environment: targets whose names do not carry `name` (an S3 bucket) use it.
+    public var environment: String
 
-    public init(guid: String, name: String) {
+    public init(guid: String, name: String, environment: String = DeploymentRecord.defaultEnvironment) {
         self.guid = guid
         self.name = name
+        self.environment = environment
     }
 }
 

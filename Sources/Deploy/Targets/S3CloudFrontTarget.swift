@@ -72,6 +72,16 @@ public struct S3CloudFrontTarget: DeployTarget {
         (bucketPrefix + guid).lowercased()
     }
 
+    /// What names and tags a site's bucket, distribution and access control: the project's guid in
+    /// production, `<guid>-<environment>` in another environment.
+    static func siteKey(guid: String, environment: String) -> String {
+        environment == DeploymentRecord.defaultEnvironment ? guid : "\(guid)-\(environment)"
+    }
+
+    static func siteKey(_ project: DeployProject) -> String { siteKey(guid: project.guid, environment: project.environment) }
+
+    static func siteKey(_ deployment: DeploymentRecord) -> String { siteKey(guid: deployment.projectId, environment: deployment.environmentName) }
+
     /// `release-<id8>`. Listings ask for this prefix without a trailing slash: release names have one
     /// length, so it is unambiguous, and stand-ins that check signatures (moto) refuse an encoded
     /// slash in a query.
@@ -81,7 +91,7 @@ public struct S3CloudFrontTarget: DeployTarget {
 
     /// `s3://<bucket>/release-<id8>`: the deployment's artifact.
     public func artifactName(project: DeployProject, deploymentId: String) -> String {
-        "s3://\(bucket(guid: project.guid))/\(Self.release(deploymentId))"
+        "s3://\(bucket(guid: Self.siteKey(project)))/\(Self.release(deploymentId))"
     }
 
     /// The bucket and the release prefix of an artifact name.
@@ -163,8 +173,8 @@ public struct S3CloudFrontTarget: DeployTarget {
             // `?region=` belongs to a DynamoDB store's address, not to a deploy.
             throw DeployError(.preflight, "AWS is not set up: " + error.message.replacingOccurrences(of: ", or pass ?region=", with: ""))
         }
-        guard bucket(guid: request.project.guid).utf8.count <= 63 else {
-            throw DeployError(.preflight, "the bucket name \(bucket(guid: request.project.guid)) is longer than S3's 63 characters; set a shorter \(Self.bucketPrefixVariable)")
+        guard bucket(guid: Self.siteKey(request.project)).utf8.count <= 63 else {
+            throw DeployError(.preflight, "the bucket name \(bucket(guid: Self.siteKey(request.project))) is longer than S3's 63 characters; set a shorter \(Self.bucketPrefixVariable)")
         }
     }
 
@@ -232,7 +242,7 @@ public struct S3CloudFrontTarget: DeployTarget {
     }
 
     func prepareBucket(_ state: inout DeployState, _ report: StepReporter) async throws {
-        let guid = state.deployment.projectId
+        let guid = Self.siteKey(state.deployment)
         let bucket = bucket(guid: guid)
         let s3 = try clients().s3
         let takenElsewhere = DeployError(.aws, "the bucket \(bucket) already exists in another AWS account (or these credentials may not read it); S3 bucket names are global, so set \(Self.bucketPrefixVariable) to pick another name")
@@ -344,7 +354,7 @@ public struct S3CloudFrontTarget: DeployTarget {
         guard let artifact = state.deployment.imageTag, let (bucket, release) = Self.parse(artifact) else {
             throw DeployError(.invalidState, "deployment \(state.deployment.id) has no release")
         }
-        let guid = state.deployment.projectId
+        let guid = Self.siteKey(state.deployment)
         let (s3, cloudFront) = try clients()
         let region = s3.transport.region
         let singlePage = Self.isSinglePageApp(try state.requireStack())
@@ -417,7 +427,7 @@ public struct S3CloudFrontTarget: DeployTarget {
     public func discard(_ state: DeployState) async -> [String] {
         var notes: [String] = []
         guard let (s3, cloudFront) = try? clients() else { return ["AWS could not be reached to undo the attempt"] }
-        let guid = state.deployment.projectId
+        let guid = Self.siteKey(state.deployment)
         let bucket = bucket(guid: guid)
         if state.targetNotes["switched"] == "true", let distribution = state.targetNotes["distributionId"] {
             if let back = state.targetNotes["previousOriginPath"], !back.isEmpty, let previous = state.previous?.imageTag.flatMap(Self.parse) {
@@ -470,7 +480,7 @@ public struct S3CloudFrontTarget: DeployTarget {
     /// objects, the bucket, and the origin access control.
     public func remove(_ deployment: DeploymentRecord, live: Bool) async throws {
         let (s3, cloudFront) = try clients()
-        let guid = deployment.projectId
+        let guid = Self.siteKey(deployment)
         let bucket = bucket(guid: guid)
         guard live else {
             if let (_, release) = deployment.imageTag.flatMap(Self.parse) {
@@ -486,13 +496,13 @@ public struct S3CloudFrontTarget: DeployTarget {
 
     public func removalPreview(_ deployment: DeploymentRecord, live: Bool) async -> [String] {
         let release = deployment.imageTag.flatMap(Self.parse)?.release ?? "its release"
-        guard live else { return ["the files of \(release) in the bucket \(bucket(guid: deployment.projectId))"] }
-        var parts = ["the S3 bucket \(bucket(guid: deployment.projectId)) and every release in it"]
+        guard live else { return ["the files of \(release) in the bucket \(bucket(guid: Self.siteKey(deployment)))"] }
+        var parts = ["the S3 bucket \(bucket(guid: Self.siteKey(deployment))) and every release in it"]
         if let cloudFront = try? clients().cloudFront,
-           let distribution = try? await findDistribution(guid: deployment.projectId, knownURL: deployment.url, cloudFront: cloudFront) {
+           let distribution = try? await findDistribution(guid: Self.siteKey(deployment), knownURL: deployment.url, cloudFront: cloudFront) {
             parts.append("the CloudFront distribution \(distribution.id) (\(distribution.domainName))")
         }
-        parts.append("the origin access control \(Self.accessControlName(guid: deployment.projectId))")
+        parts.append("the origin access control \(Self.accessControlName(guid: Self.siteKey(deployment)))")
         return parts
     }
 
@@ -535,12 +545,12 @@ public struct S3CloudFrontTarget: DeployTarget {
 
     public func runtimeState(_ deployment: DeploymentRecord) async throws -> RuntimeState? {
         let cloudFront = try clients().cloudFront
-        guard let distribution = try await findDistribution(guid: deployment.projectId, knownURL: deployment.url, cloudFront: cloudFront) else { return nil }
+        guard let distribution = try await findDistribution(guid: Self.siteKey(deployment), knownURL: deployment.url, cloudFront: cloudFront) else { return nil }
         return RuntimeState(status: distribution.status, health: distribution.enabled ? "enabled" : "disabled")
     }
 
     public func pruneArtifacts(of deployment: DeploymentRecord, keep: Set<String>) async throws -> [String] {
-        let bucket = bucket(guid: deployment.projectId)
+        let bucket = bucket(guid: Self.siteKey(deployment))
         let s3 = try clients().s3
         let objects = try await aws("listing \(bucket)") { try await s3.listObjects(bucket, prefix: "release-") }
         let byRelease = Dictionary(grouping: objects) { String($0.key.prefix { $0 != "/" }) }
@@ -555,7 +565,7 @@ public struct S3CloudFrontTarget: DeployTarget {
     }
 
     public func resources(of state: DeployState) -> [String: JSONValue] {
-        var resources: [String: JSONValue] = ["s3Bucket": .string(bucket(guid: state.deployment.projectId))]
+        var resources: [String: JSONValue] = ["s3Bucket": .string(bucket(guid: Self.siteKey(state.deployment)))]
         if let id = state.targetNotes["distributionId"] { resources["cloudFrontId"] = .string(id) }
         if let url = state.deployment.url { resources["cloudFrontUrl"] = .string(url) }
         if let region = state.targetNotes["region"] { resources["region"] = .string(region) }
