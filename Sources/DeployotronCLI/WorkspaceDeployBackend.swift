@@ -1,3 +1,4 @@
+import AWS
 import Deploy
 import Foundation
 import Ledger
@@ -140,6 +141,11 @@ struct WorkspaceDeployBackend: DeployBackend {
             throw DeployBackendError(.cancelled, "the deploy was cancelled")
         } catch let error as CommandError {
             throw DeployBackendError(.invalidRequest, Workspace.redact(error.description))
+        } catch let error as AWSError {
+            // The cloud a deployment lives in did not answer as asked (no region, no credentials, down).
+            throw DeployBackendError(.unavailable, "AWS: " + Workspace.redact(error.message))
+        } catch {
+            throw DeployBackendError(.failed, Workspace.redact("\(error)"))
         }
     }
 

@@ -23,12 +23,13 @@ struct LiveServer {
         store: any ResourceStore,
         configuration: NotifyServerConfiguration = NotifyServerConfiguration(port: 0),
         logger: Logger = quiet,
+        deployBackend: (any DeployBackend)? = nil,
         _ body: @Sendable (LiveServer) async throws -> T
     ) async throws -> T {
         var configuration = configuration
         configuration.port = 0
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = try buildApplication(store: store, configuration: configuration, logger: logger) { channel in
+        let app = try buildApplication(store: store, configuration: configuration, logger: logger, deployBackend: deployBackend) { channel in
             portContinuation.yield(channel.localAddress?.port ?? 0)
             portContinuation.finish()
         }
