@@ -200,6 +200,29 @@ import Testing
         #expect(try await harness.ledger.acquireDeployLock(DeployLock(projectId: DeployHarness.guid, deploymentId: "x", holder: "t", since: Date())) == nil)
     }
 
+    @Test func aDeployFromARepositoryRollsBackAfterItsCheckoutIsGone() async throws {
+        let harness = try DeployHarness()
+        let repositories = try await GitRepositories.make(files: Self.app)
+        let checkouts = try TemporaryFolder("checkouts")
+        let service = Self.service(harness, checkouts: checkouts)
+        try harness.scriptHealthyStart(container: "aaaa0001")
+        let v1 = try await service.deployLocal(DeployLocalInput(path: harness.folder.url.path, git: repositories.bare.path, ref: "v1"))
+        try harness.scriptHealthyStart(container: "aaaa0002")
+        let v2 = try await service.deployLocal(DeployLocalInput(path: harness.folder.url.path, git: repositories.bare.path))
+        #expect(v2.deployment.commit == repositories.second)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: checkouts.url.path).isEmpty)
+
+        // The rollback runs v1's image again; it needs neither the checkout nor a fetch.
+        try harness.docker.respond("image-inspect", stdout: "[{}]\n")
+        try harness.scriptHealthyStart(container: "aaaa0003")
+        let back = try await service.rollback(RollbackInput(projectId: DeployHarness.guid))
+        #expect(back.deployment.rollbackOf == v1.deployment.id)
+        #expect(back.deployment.commit == repositories.first)
+        #expect(back.deployment.commitSubject == "first version")
+        #expect(back.deployment.source == v1.deployment.source)
+        #expect(harness.docker.calls("build").count == 2)
+    }
+
     @Test func aLocalFolderRecordsItsCommitAndWhetherItWasDirty() async throws {
         let harness = try DeployHarness()
         let app = try harness.expressApp()
