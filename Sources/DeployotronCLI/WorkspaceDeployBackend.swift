@@ -124,6 +124,47 @@ struct WorkspaceDeployBackend: DeployBackend {
         }
     }
 
+    // MARK: - Logs
+
+    func logs(_ request: DeploymentLogsRequest) async throws -> DeploymentLogs {
+        let service = workspace.deploy
+        return try await Self.mapErrors {
+            let output = try await service.logs(Self.input(request))
+            return DeploymentLogs(deploymentId: output.deploymentId, source: output.source, lines: output.lines, note: output.note.map(Workspace.redact))
+        }
+    }
+
+    /// What cannot be followed is refused before anything runs: a query the service cannot read,
+    /// an unknown deployment, one that is not live, a target without a log to follow. Once
+    /// following, the lines come redacted from the service.
+    func followLogs(_ request: DeploymentLogsRequest, follower: DeployLogFollower) async throws {
+        let service = workspace.deploy
+        let input = Self.input(request)
+        try await Self.mapErrors {
+            _ = try service.logQuery(input)
+            let record = try await service.deployment(matching: input.deploymentId)
+            guard try await service.liveDeployment(projectId: record.projectId, name: record.name)?.id == record.id else {
+                throw DeployBackendError(.conflict, "deployment \(record.id.prefix(8)) is \(record.status.rawValue) and not its project's current one, so there is nothing to follow; GET /api/deployments/\(record.id)/logs shows what was kept")
+            }
+            guard record.target == .local || record.target == .ecs else {
+                throw DeployBackendError(.conflict, "\(record.target.rawValue) deployments have no log to follow; GET /api/deployments/\(record.id)/logs shows what there is")
+            }
+        }
+        follower.started()
+        do {
+            try await Self.mapErrors {
+                try await service.followLogs(input) { line in follower.line(line) }
+            }
+        } catch where Task.isCancelled {
+            // The client left or the server is shutting down: whatever the stopped follow threw.
+            throw CancellationError()
+        }
+    }
+
+    static func input(_ request: DeploymentLogsRequest) -> LogsInput {
+        LogsInput(deploymentId: request.deploymentId, tail: request.tail, since: request.since, filter: request.filter)
+    }
+
     // MARK: - Errors
 
     /// Runs `body`, turning the deploy core's errors into the server's: what the client asked

@@ -25,6 +25,69 @@ public protocol DeployBackend: Sendable {
     func deployments(_ query: DeploymentQuery) async throws -> [DeploymentRecord]
     /// One deployment (an id or a unique prefix of one), and whether it is the live one.
     func deployment(id: String) async throws -> DeploymentDetail
+
+    /// The deployment's last log lines for the request (its container's or CloudWatch's while it
+    /// is live, else the excerpt the ledger kept), secrets redacted.
+    func logs(_ request: DeploymentLogsRequest) async throws -> DeploymentLogs
+
+    /// Follows the live deployment's log. Throws (`notFound`, `conflict`, `invalidRequest`) before
+    /// anything is followed when it cannot be; else calls `follower.started()`, then `follower.line`
+    /// with the last lines for the request and each new one, redacted, until the logs end (it
+    /// returns) or the calling task is cancelled, which stops what it ran (`docker logs --follow`,
+    /// the CloudWatch polling) before it throws `CancellationError`.
+    func followLogs(_ request: DeploymentLogsRequest, follower: DeployLogFollower) async throws
+}
+
+/// `GET /api/deployments/{id}/logs`: which lines.
+public struct DeploymentLogsRequest: Sendable, Equatable {
+    /// A deployment id, or a unique prefix of one.
+    public var deploymentId: String
+    /// How many of the last lines (the backlog, when following).
+    public var tail: Int
+    /// A duration back from now (`10m`) or a time (`2026-12-03T21:00:00Z`); the backend reads it.
+    public var since: String?
+    /// A CloudWatch Logs filter pattern of terms; the backend reads it.
+    public var filter: String?
+
+    public init(deploymentId: String, tail: Int = 100, since: String? = nil, filter: String? = nil) {
+        self.deploymentId = deploymentId
+        self.tail = tail
+        self.since = since
+        self.filter = filter
+    }
+}
+
+/// A deployment's log lines, as `get_logs` returns them.
+public struct DeploymentLogs: Sendable, Equatable {
+    public var deploymentId: String
+    /// container, cloudwatch, or ledger (the excerpt kept when the deployment ended).
+    public var source: String
+    public var lines: [String]
+    /// What the answer could not do as asked.
+    public var note: String?
+
+    public init(deploymentId: String, source: String, lines: [String], note: String? = nil) {
+        self.deploymentId = deploymentId
+        self.source = source
+        self.lines = lines
+        self.note = note
+    }
+}
+
+/// How a followed log reaches the server: once when following has begun, then line by line.
+public struct DeployLogFollower: Sendable {
+    private let onStarted: @Sendable () -> Void
+    private let onLine: @Sendable (String) -> Void
+
+    public init(started: @escaping @Sendable () -> Void, line: @escaping @Sendable (String) -> Void) {
+        onStarted = started
+        onLine = line
+    }
+
+    /// The deployment can be followed: the server answers with its stream from here on.
+    public func started() { onStarted() }
+
+    public func line(_ line: String) { onLine(line) }
 }
 
 /// How a running deploy tells the server where it is.

@@ -25,6 +25,7 @@ struct DeployController: Sendable {
         router.post("/api/jobs/{jobId}/cancel") { request, context in try self.cancel(request, context: context) }
         router.get("/api/deployments") { request, _ in try await self.deployments(request) }
         router.get("/api/deployments/{deploymentId}") { _, context in try await self.deployment(context: context) }
+        router.get("/api/deployments/{deploymentId}/logs") { request, context in try await self.logs(request, context: context) }
         router.post("/api/deployments/{deploymentId}/stop") { request, context in
             try await self.change(request, context: context) { try await $0.stop(deploymentId: $1) }
         }
@@ -233,6 +234,43 @@ struct DeployController: Sendable {
         return Response.json(.object(object))
     }
 
+    /// The deployment's last log lines as JSON; with `follow=true` (or `Accept: text/event-stream`
+    /// and no `follow`), a stream of them that goes on until the client leaves (`FollowedLog`).
+    func logs(_ request: Request, context: NotifyRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        var logsRequest = DeploymentLogsRequest(deploymentId: try deploymentID(context))
+        if let text = query["tail"] {
+            guard let value = Int(text), (1...5000).contains(value) else {
+                throw NotifyError(.badRequest, "\"tail\" must be a number of lines from 1 to 5000")
+            }
+            logsRequest.tail = value
+        }
+        logsRequest.since = try Self.logParameter(query["since"].map(String.init), named: "since", limit: 64)
+        logsRequest.filter = try Self.logParameter(query["filter"].map(String.init), named: "filter", limit: 512)
+        let follow: Bool
+        switch query["follow"].map({ $0.lowercased() }) {
+        case nil: follow = request.headers[.accept]?.lowercased().contains("text/event-stream") ?? false
+        case "true", "1": follow = true
+        case "false", "0": follow = false
+        default: throw NotifyError(.badRequest, "\"follow\" is true or false")
+        }
+        guard follow else {
+            return Response.json(try await backend.logs(logsRequest).jsonValue)
+        }
+        return try await FollowedLog.response(
+            logsRequest, backend: backend, presence: await context.clientPresence(),
+            keepAlive: configuration.keepAliveInterval, clock: clock)
+    }
+
+    /// `since` or `filter`: nil when empty, at most `limit` characters, one line.
+    static func logParameter(_ text: String?, named name: String, limit: Int) throws -> String? {
+        guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        guard text.count <= limit, !text.contains(where: \.isNewline) else {
+            throw NotifyError(.badRequest, "\"\(name)\" must be one line of at most \(limit) characters")
+        }
+        return text
+    }
+
     /// Stop, restart or remove: one deployment, answered with what it is now.
     func change(
         _ request: Request, context: NotifyRequestContext,
@@ -241,5 +279,16 @@ struct DeployController: Sendable {
         try SameOrigin.check(request, tokenRequired: configuration.token != nil)
         let record = try await action(backend, try deploymentID(context))
         return Response.json(["deployment": record.apiJSON])
+    }
+}
+
+extension DeploymentLogs {
+    /// `GET /api/deployments/{id}/logs`: what `get_logs` returns, in the API's names.
+    var jsonValue: JSONValue {
+        var object: [String: JSONValue] = [
+            "deploymentId": .string(deploymentId), "source": .string(source), "lines": .array(lines.map(JSONValue.string)),
+        ]
+        if let note { object["note"] = .string(note) }
+        return .object(object)
     }
 }

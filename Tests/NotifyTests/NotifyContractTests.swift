@@ -17,7 +17,7 @@ import Testing
             "GET /api/projects/{guid}/events", "GET /api/projects/{guid}/deployments", "GET /api/users/{userId}/deployments",
             "GET /", "GET /projects/{guid}", "GET /assets/{name}", "GET /signin", "POST /signin", "POST /signout", "GET /openapi.json",
             "POST /api/projects/{guid}/deploy", "POST /api/projects/{guid}/rollback", "GET /api/jobs", "GET /api/jobs/{jobId}",
-            "GET /api/jobs/{jobId}/events", "POST /api/jobs/{jobId}/cancel", "GET /api/deployments", "GET /api/deployments/{deploymentId}",
+            "GET /api/jobs/{jobId}/events", "POST /api/jobs/{jobId}/cancel", "GET /api/deployments", "GET /api/deployments/{deploymentId}", "GET /api/deployments/{deploymentId}/logs",
             "DELETE /api/deployments/{deploymentId}", "POST /api/deployments/{deploymentId}/stop", "POST /api/deployments/{deploymentId}/restart",
         ])
         let kinds = contract.document["components"]?["schemas"]?["Event"]?["properties"]?["type"]?["enum"]?.arrayValue?.compactMap(\.stringValue)
