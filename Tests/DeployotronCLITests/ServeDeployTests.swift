@@ -163,6 +163,61 @@ import Testing
         #expect(!jobs.body.contains("hunter2-pass"))
         #expect(!serve.log.contains("hunter2-pass"))
     }
+
+    @Test func aLiveDeploymentsLogIsFollowedRedactedAndLeavingStopsDockerLogs() async throws {
+        let serve = try await Serve.start()
+        defer { serve.stop() }
+        let id = try await serve.deploy()
+        try serve.appendLog("listening on :3000")
+
+        let lines = try await serve.curl(["\(serve.url)/api/deployments/\(id)/logs?tail=5"])
+        #expect(lines.status == 200)
+        #expect(lines.json["deploymentId"] as? String == id)
+        #expect(lines.json["source"] as? String == "container")
+        #expect(lines.json["lines"] as? [String] == ["listening on :3000"])
+
+        let follow = try serve.streamingCurl(["\(serve.url)/api/deployments/\(id)/logs?follow=true"])
+        try await waitFor("the backlog") { SSEFrame.parse(follow.text).count == 1 }
+        let child = try #require(serve.logsFollowPid)
+        #expect(kill(child, 0) == 0, "docker logs --follow runs")
+        try serve.appendLog("GET / 200")
+        try serve.appendLog("AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY key=sk-ant-api03-abcdefghijklmnop0123")
+        try await waitFor("new lines, live") { SSEFrame.parse(follow.text).count == 3 }
+        let frames = SSEFrame.parse(follow.text)
+        #expect(frames.map(\.id) == [1, 2, 3])
+        #expect(frames.allSatisfy { $0.name == "line" })
+        #expect(frames.map { $0.json["line"] as? String } == ["listening on :3000", "GET / 200", "AWS_SECRET_ACCESS_KEY=[REDACTED] key=[REDACTED]"])
+        #expect(!follow.text.contains("wJalrXUtnFEMI") && !follow.text.contains("sk-ant-api03"))
+
+        // The client leaves: the docker logs child is stopped.
+        kill(follow.process.processIdentifier, SIGKILL)
+        follow.process.waitUntilExit()
+        try await waitFor("docker logs --follow to stop", seconds: 5) { kill(child, 0) != 0 }
+
+        // A deployment that is no longer live is refused before anything is streamed.
+        let second = try await serve.deploy()
+        #expect(second != id)
+        let refused = try await serve.curl(["-H", "Accept: text/event-stream", "\(serve.url)/api/deployments/\(id)/logs"])
+        #expect(refused.status == 409)
+        #expect((refused.json["error"] as? String)?.contains("not its project's current one") == true)
+        let bad = try await serve.curl(["\(serve.url)/api/deployments/\(second)/logs?since=yesterday-ish"])
+        #expect(bad.status == 400)
+        #expect((bad.json["error"] as? String)?.contains("is neither a duration") == true)
+        #expect(!serve.log.contains("wJalrXUtnFEMI"))
+    }
+
+    @Test func shuttingDownEndsAFollowAndStopsDockerLogs() async throws {
+        let serve = try await Serve.start()
+        let id = try await serve.deploy()
+        try serve.appendLog("ready")
+        let follow = try serve.streamingCurl(["-H", "Accept: text/event-stream", "\(serve.url)/api/deployments/\(id)/logs"])
+        try await waitFor("the backlog") { SSEFrame.parse(follow.text).count == 1 }
+        let child = try #require(serve.logsFollowPid)
+        let status = serve.stop()
+        #expect(status == 0, "serve said: \(serve.log)")
+        #expect(kill(child, 0) != 0, "docker logs --follow stopped before serve exited")
+        follow.process.waitUntilExit()
+    }
 }
 
 // MARK: - The server under test
@@ -251,6 +306,31 @@ final class Serve: @unchecked Sendable {
         try? FileManager.default.removeItem(at: dockerState.appendingPathComponent("hold-build"))
     }
 
+    /// Deploys the sandbox's app through the API and returns the new deployment's id.
+    func deploy() async throws -> String {
+        let reply = try await curl(["-X", "POST", "-H", "Content-Type: application/json", "-d", #"{"source":{"path":"\#(app.path)"}}"#,
+                                    "\(url)/api/projects/\(ServeDeployTests.project)/deploy"])
+        let outcome = try #require(SSEFrame.parse(reply.body).last, "deploy answered \(reply.status): \(reply.body)")
+        #expect(outcome.json["status"] as? String == "succeeded", "\(reply.body)")
+        return try #require((outcome.json["deployment"] as? [String: Any])?["id"] as? String)
+    }
+
+    /// Appends a line to what the fake containers log.
+    func appendLog(_ line: String) throws {
+        let file = dockerState.appendingPathComponent("app.log")
+        if !FileManager.default.fileExists(atPath: file.path) { FileManager.default.createFile(atPath: file.path, contents: nil) }
+        let handle = try FileHandle(forWritingTo: file)
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data((line + "\n").utf8))
+    }
+
+    /// The pid of the fake docker's last `logs --follow`.
+    var logsFollowPid: pid_t? {
+        (try? String(contentsOf: dockerState.appendingPathComponent("logs-follow.pid"), encoding: .utf8))
+            .flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
     var isBuilding: Bool { FileManager.default.fileExists(atPath: dockerState.appendingPathComponent("building").path) }
 
     struct Reply {
@@ -318,9 +398,9 @@ struct SSEFrame {
     }
 }
 
-/// Polls `condition` for up to 30 s.
-func waitFor(_ what: String, _ condition: () -> Bool) async throws {
-    for _ in 0..<600 {
+/// Polls `condition` for up to `seconds` (30 s).
+func waitFor(_ what: String, seconds: Int = 30, _ condition: () -> Bool) async throws {
+    for _ in 0..<(seconds * 20) {
         if condition() { return }
         try await Task.sleep(for: .milliseconds(50))
     }
