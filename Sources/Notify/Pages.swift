@@ -90,7 +90,9 @@ enum Pages {
         let body = heading
             + HTML.element("div", ["class": "columns"],
                 HTML.element("div", ["class": "column"],
-                    (view.deploys.map(deploySection) ?? HTML(raw: "")) + resourcesSection(view.resources) + deploymentsSection(view.deployments))
+                    (view.deploys.map(deploySection) ?? HTML(raw: "")) + resourcesSection(view.resources)
+                    + deploymentsSection(view.deployments, logs: view.deploys != nil)
+                    + (view.deploys != nil ? logsSection : HTML(raw: "")))
                 + eventsSection(view.events))
         return page(title: name, body: body, mainAttributes: ["data-guid": view.guid, "data-after": String(view.lastSequence)])
     }
@@ -192,7 +194,9 @@ enum Pages {
         }
     }
 
-    static func deploymentsSection(_ deployments: [DeploymentRecord]) -> HTML {
+    /// `logs`: the server deploys, so a running deployment's row links to its logs (live.js opens
+    /// them in the Logs panel; without the script the link stays hidden).
+    static func deploymentsSection(_ deployments: [DeploymentRecord], logs: Bool = false) -> HTML {
         let title = HTML.element("h2", text: "Deployments")
         guard !deployments.isEmpty else {
             return HTML.element("section", ["id": "deployments", "class": "card"],
@@ -217,11 +221,27 @@ enum Pages {
             if let error = deployment.error {
                 lines += HTML.element("div", ["class": "deployment-error"], text: error)
             }
-            lines += HTML.element("div", ["class": "muted small"], HTML(text: "id ") + HTML.element("code", text: deployment.id))
+            var idLine = HTML(text: "id ") + HTML.element("code", text: deployment.id)
+            if logs, deployment.status == .running {
+                idLine += HTML.element("a", ["class": "logs-link", "href": "/api/deployments/\(pathSegment(deployment.id))/logs", "data-deployment": deployment.id], text: "Logs")
+            }
+            lines += HTML.element("div", ["class": "muted small deployment-id"], idLine)
             return HTML.element("li", ["class": "deployment", "data-id": deployment.id, "data-status": deployment.status.rawValue], lines)
         }
         return HTML.element("section", ["id": "deployments", "class": "card"],
             title + HTML.element("ul", ["class": "deployments"], HTML.join(items)))
+    }
+
+    /// The panel live.js follows a deployment's log in, from a row's Logs link until it is closed.
+    static var logsSection: HTML {
+        let live = HTML.element("span", ["id": "logs-live", "class": "live", "hidden": "hidden"], text: "live")
+        return HTML.element("section", ["id": "logs", "class": "card", "hidden": "hidden", "aria-live": "polite"],
+            HTML.element("div", ["class": "logs-head"],
+                HTML.element("h2", HTML(text: "Logs ") + live)
+                + HTML.element("button", ["type": "button", "id": "logs-close", "class": "secondary"], text: "Close"))
+            + HTML.element("p", ["class": "meta small"], HTML(text: "deployment ") + HTML.element("code", ["id": "logs-deployment"], text: ""))
+            + HTML.element("ol", ["id": "logs-lines", "class": "log-lines"], HTML(raw: ""))
+            + HTML.element("p", ["id": "logs-status", "class": "muted small"], text: ""))
     }
 
     static func eventsSection(_ events: [StoredEvent]) -> HTML {

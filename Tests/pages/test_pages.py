@@ -446,6 +446,78 @@ def test_a_signed_in_browser_deploys_and_another_site_cannot(browser, tmp_path):
         running.stop()
 
 
+# MARK: - Following a deployment's logs from the page
+
+def deploy_by_api(server, guid, app):
+    """A deploy through the API, waited for; the new deployment's id."""
+    request = urllib.request.Request(f"{server.url}/api/projects/{guid}/deploy", method="POST",
+                                     data=json.dumps({"source": {"path": app}}).encode(),
+                                     headers={"Content-Type": "application/json", "Accept": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        job = json.load(response)["job"]["id"]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        status, body = server.get(f"/api/jobs/{job}")
+        answer = json.loads(body)["job"]
+        if answer["state"] != "running":
+            assert answer["state"] == "succeeded", answer
+            return answer["deploymentId"]
+        time.sleep(0.2)
+    raise AssertionError("the deploy did not end")
+
+
+def test_the_logs_panel_follows_a_live_deployment_until_it_is_closed(server, browser, tmp_path):
+    guid = f"logs-{uuid.uuid4().hex[:8]}"
+    server.notify("ack", "started", guid=guid)
+    deployment = deploy_by_api(server, guid, make_app(tmp_path))
+    log = server.docker_state / "app.log"
+    with open(log, "a") as file:
+        file.write("listening on :3000\n")
+    browser.open(f"{server.url}/projects/{guid}")
+    link = f"document.querySelector('#deployments li[data-id=\"{deployment}\"] a.logs-link')"
+    browser.wait_until(f"{link} && {link}.offsetParent !== null", "the Logs link of the running deployment")
+    browser.evaluate(f"{link}.click()")
+    lines = "document.getElementById('logs-lines').textContent"
+    browser.wait_until(f"!document.getElementById('logs').hidden && {lines}.includes('listening on :3000')", "the backlog in the panel")
+    browser.wait_until("!document.getElementById('logs-live').hidden", "the panel to say it follows")
+    assert browser.evaluate("document.getElementById('logs-deployment').textContent") == deployment
+    pid = int((server.docker_state / "logs-follow.pid").read_text().strip())
+    os.kill(pid, 0)
+
+    # New lines appear as they are written, inert and redacted.
+    with open(log, "a") as file:
+        file.write("GET / 200 " + HOSTILE_IMAGE + "\n")
+        file.write("AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n")
+    browser.wait_until(f"{lines}.includes('AWS_SECRET_ACCESS_KEY=[REDACTED]')", "new lines, live")
+    assert browser.evaluate("document.querySelectorAll('#logs-lines li').length") == 3
+    assert "onerror" in browser.evaluate(lines)
+    assert browser.evaluate("document.querySelectorAll('#logs-lines img').length") == 0
+    assert "wJalrXUtnFEMI" not in browser.evaluate(lines)
+    assert browser.evaluate("window.__pwned") is None
+
+    browser.screenshot(os.path.join(SCREENSHOTS, f"{server.kind}-logs-1280.png"), 1280)
+    browser.screenshot(os.path.join(SCREENSHOTS, f"{server.kind}-logs-390.png"), 390)
+    assert browser.evaluate("document.documentElement.scrollWidth <= 390"), "the logs panel scrolls sideways at phone width"
+    light = browser.evaluate("getComputedStyle(document.getElementById('logs-lines')).backgroundColor")
+    browser.call("Emulation.setEmulatedMedia", features=[{"name": "prefers-color-scheme", "value": "dark"}])
+    assert browser.evaluate("getComputedStyle(document.getElementById('logs-lines')).backgroundColor") != light
+    browser.screenshot(os.path.join(SCREENSHOTS, f"{server.kind}-logs-390-dark.png"), 390)
+    browser.call("Emulation.setEmulatedMedia", features=[{"name": "prefers-color-scheme", "value": "light"}])
+
+    # Closing the panel ends the stream, and the server stops the docker logs child.
+    browser.evaluate("document.getElementById('logs-close').click()")
+    assert browser.evaluate("document.getElementById('logs').hidden")
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("docker logs --follow still runs after the panel was closed")
+
+
 # MARK: - Seed 003's Python client
 
 def test_a_project_seed_003s_client_wrote_is_found_by_guid_alone(server):

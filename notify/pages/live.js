@@ -2,7 +2,8 @@
 // it adds the events that arrive after the page was rendered (from the server's SSE stream) and,
 // when a resources or deployed event arrives, replaces the resources and deployments sections with
 // the server's fresh rendering of them. When the server deploys, it shows the Deploy and Roll back
-// controls and follows a job's progress from its stream (which resumes by itself after a drop).
+// controls and follows a job's progress from its stream (which resumes by itself after a drop),
+// and a running deployment's Logs link opens a panel that follows its log until it is closed.
 // It never builds markup from strings: text goes through textContent, and fresh sections come from
 // a parsed copy of the page the server escaped.
 (function () {
@@ -200,6 +201,100 @@
     });
     var running = deploy.getAttribute('data-job');
     if (running) { follow(running); }
+  }
+
+  // MARK: logs panel
+  var logsPanel = document.getElementById('logs');
+  if (logsPanel) {
+    var logLines = document.getElementById('logs-lines');
+    var logStatus = document.getElementById('logs-status');
+    var logLive = document.getElementById('logs-live');
+    var logDeployment = document.getElementById('logs-deployment');
+    var logStream = null;
+    var maxLines = 1000;
+    main.classList.add('scripted');
+
+    function stopLogs() {
+      if (logStream) { logStream.close(); logStream = null; }
+      logLive.hidden = true;
+    }
+
+    function addLine(text) {
+      var atEnd = logLines.scrollTop + logLines.clientHeight >= logLines.scrollHeight - 8;
+      logLines.appendChild(element('li', null, text));
+      while (logLines.childNodes.length > maxLines) { logLines.removeChild(logLines.firstChild); }
+      if (atEnd) { logLines.scrollTop = logLines.scrollHeight; }
+    }
+
+    // A deployment that cannot be followed (no longer live): the last lines kept, and why.
+    function showKept(url) {
+      fetch(url + '?tail=200', { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+        .then(function (response) {
+          return response.json().catch(function () { return {}; }).then(function (answer) {
+            if (!response.ok) { logStatus.textContent = answer.error || ('The server answered ' + response.status + '.'); return; }
+            logLines.textContent = '';
+            (Array.isArray(answer.lines) ? answer.lines : []).forEach(function (line) { addLine(String(line)); });
+            logStatus.textContent = 'Not following: the deployment is not live. These are the last lines kept' +
+              (answer.source === 'ledger' ? ' in the ledger.' : '.') + (answer.note ? ' (' + answer.note + ')' : '');
+          });
+        })
+        .catch(function () { logStatus.textContent = 'The server could not be reached.'; });
+    }
+
+    function openLogs(id) {
+      stopLogs();
+      logsPanel.hidden = false;
+      logsPanel.setAttribute('data-deployment', id);
+      logDeployment.textContent = id;
+      logLines.textContent = '';
+      logStatus.textContent = 'Connecting...';
+      var url = '/api/deployments/' + encodeURIComponent(id) + '/logs';
+      var stream = new EventSource(url + '?follow=true&tail=200');
+      logStream = stream;
+      // Every connection starts with the backlog again, so a reconnect starts the panel afresh.
+      stream.onopen = function () {
+        logLines.textContent = '';
+        logLive.hidden = false;
+        logStatus.textContent = 'Following; new lines appear as they are written.';
+      };
+      stream.addEventListener('line', function (message) {
+        var data;
+        try { data = JSON.parse(message.data); } catch (error) { return; }
+        if (typeof data.line === 'string') { addLine(data.line); }
+      });
+      stream.addEventListener('end', function (message) {
+        var data;
+        try { data = JSON.parse(message.data); } catch (error) { data = {}; }
+        stopLogs();
+        logStatus.textContent = typeof data.message === 'string' ? data.message : 'The log ended.';
+      });
+      stream.onerror = function () {
+        if (logStream !== stream) { return; }
+        logLive.hidden = true;
+        if (stream.readyState === EventSource.CLOSED) {
+          // Refused before it streamed (409, 404) or the server went away for good.
+          logStream = null;
+          showKept(url);
+        } else {
+          logStatus.textContent = 'Reconnecting...';
+        }
+      };
+      logsPanel.scrollIntoView({ block: 'nearest' });
+    }
+
+    // The deployments section is replaced when it refreshes: listen on the document.
+    document.addEventListener('click', function (event) {
+      var link = event.target && event.target.closest ? event.target.closest('a.logs-link') : null;
+      if (!link) { return; }
+      event.preventDefault();
+      openLogs(link.getAttribute('data-deployment'));
+    });
+    document.getElementById('logs-close').addEventListener('click', function () {
+      stopLogs();
+      logsPanel.hidden = true;
+      logsPanel.removeAttribute('data-deployment');
+      logStatus.textContent = '';
+    });
   }
 
   var source = new EventSource(base + '/events?after=' + encodeURIComponent(String(last)));
