@@ -36,7 +36,7 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 
     static func defaultMessage(_ status: HTTPResponse.Status) -> String {
         switch status {
-        case .notFound: "no such endpoint; see GET /openapi.json for every route (GET /healthz, POST /notify, GET /api/projects, GET /api/projects/{guid}/resources|events|deployments, GET /api/users/{userId}/deployments, POST /api/projects/{guid}/deploy|rollback, GET /api/jobs/{id}[/events], GET /api/deployments[/{id}])"
+        case .notFound: "no such endpoint; see GET /openapi.json for every route (GET /healthz, POST /notify, GET /api/projects, GET /api/projects/{guid}/resources|events|deployments, GET /api/users/{userId}/deployments, POST /api/projects/{guid}/deploy|rollback, GET /api/jobs/{id}[/events], GET /api/deployments[/{id}[/logs]])"
         case .contentTooLarge: "the body is too large"
         default: status.reasonPhrase
         }
