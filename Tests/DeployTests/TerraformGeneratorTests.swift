@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Deploy
 
 /// The Terraform files, parsed with python-hcl2 and checked structurally; `terraform fmt -check`
@@ -66,7 +67,7 @@ struct TerraformGeneratorTests {
         #expect(literal == #""we\"ird $${app}""# || literal == #"we"ird $${app}"#)
     }
 
-    @Test func noSecretsAndTerraformToolsWhereAvailable() throws {
+    @Test func noSecretsAndTerraformToolsWhereAvailable() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tf-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         for target in TerraformGenerator.Target.allCases {
@@ -76,7 +77,7 @@ struct TerraformGeneratorTests {
             let directory = folder.appendingPathComponent(target.rawValue)
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             for file in files { try file.contents.write(to: directory.appendingPathComponent(file.path), atomically: true, encoding: .utf8) }
-            let ran = try TerraformTools.check(directory)
+            let ran = try await TerraformTools.check(directory)
             // Says which checks ran on this machine: hcl2 always, fmt and validate when terraform and a provider are here.
             print("terraform checks for \(target.rawValue): \(ran.isEmpty ? "python-hcl2 only (no terraform on PATH)" : ran.joined(separator: ", "))")
         }
@@ -146,17 +147,17 @@ enum TerraformTools {
 
     /// Runs `terraform fmt -check`, then `init -backend=false -plugin-dir` and `validate` when a
     /// provider folder is known (TF_PLUGIN_DIR, or /opt/tf-plugins); returns the checks that ran.
-    static func check(_ directory: URL) throws -> [String] {
+    static func check(_ directory: URL) async throws -> [String] {
         guard let terraform = which("terraform") else { return [] }
         var ran: [String] = []
-        let fmt = try run(terraform, ["fmt", "-check", "-diff", "."], in: directory)
+        let fmt = try await run(terraform, ["fmt", "-check", "-diff", "."], in: directory)
         #expect(fmt.status == 0, "terraform fmt -check: \(fmt.output)")
         ran.append("terraform fmt -check")
         let plugins = ProcessInfo.processInfo.environment["TF_PLUGIN_DIR"] ?? "/opt/tf-plugins"
         guard FileManager.default.fileExists(atPath: plugins) else { return ran }
-        let initialised = try run(terraform, ["init", "-backend=false", "-input=false", "-plugin-dir=\(plugins)"], in: directory)
+        let initialised = try await run(terraform, ["init", "-backend=false", "-input=false", "-plugin-dir=\(plugins)"], in: directory)
         guard initialised.status == 0 else { return ran + ["terraform init failed, validate skipped"] }
-        let validate = try run(terraform, ["validate", "-json"], in: directory)
+        let validate = try await run(terraform, ["validate", "-json"], in: directory)
         #expect(validate.status == 0 && validate.output.contains("\"valid\": true"), "terraform validate: \(validate.output)")
         return ran + ["terraform validate"]
     }
@@ -171,12 +172,17 @@ enum TerraformTools {
 
     static func python(_ code: String, input: String) throws -> String {
         guard let python = which("python3") else { throw CocoaError(.fileNoSuchFile) }
-        let result = try run(python, ["-c", code], input: input)
+        let result = try runBlocking(python, ["-c", code], input: input)
         guard result.status == 0 else { throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: result.output]) }
         return result.output
     }
 
-    static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil, input: String = "") throws -> (status: Int32, output: String) {
+    /// `runBlocking` on a thread of its own: terraform init and validate take many seconds.
+    static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil, input: String = "") async throws -> (status: Int32, output: String) {
+        try await OwnThread.run { try runBlocking(executable, arguments, in: directory, input: input) }
+    }
+
+    static func runBlocking(_ executable: String, _ arguments: [String], in directory: URL? = nil, input: String = "") throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

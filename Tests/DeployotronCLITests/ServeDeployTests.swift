@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import Testing
+import TestSupport
 
 /// The deploy API of a real `deployotron serve` (the binary, real sockets, a SQLite ledger), driven
 /// with curl as a client would, deploying with the fake docker of `Tests/fixtures/serve-docker.sh`
@@ -48,7 +49,8 @@ import Testing
                                              "-d", #"{"source":{"path":"\#(serve.app.path)"}}"#, "\(serve.url)/api/projects/\(Self.project)/deploy"])
         try await waitFor("the build to start") { serve.isBuilding && first.text.contains("STEP 1/2") }
         kill(first.process.processIdentifier, SIGKILL)
-        first.process.waitUntilExit()
+        let firstProcess = first.process
+        await OwnThread.run { firstProcess.waitUntilExit() }
         let seen = SSEFrame.parse(first.text)
         let job = try #require(seen.first?.json["id"] as? String)
         let last = try #require(seen.last?.id)
@@ -122,7 +124,7 @@ import Testing
                                            "\(serve.url)/api/projects/\(Self.project)/deploy"])
         #expect(started.status == 202)
         try await waitFor("the build to start") { serve.isBuilding }
-        let status = serve.stop()
+        let status = await serve.stopAndWait()
         #expect(status == 0, "serve said: \(serve.log)")
         let record = try #require(try await SQLiteLedger(path: serve.ledgerPath).allDeployments(limit: nil).first)
         #expect(record.status == .cancelled)
@@ -191,7 +193,8 @@ import Testing
 
         // The client leaves: the docker logs child is stopped.
         kill(follow.process.processIdentifier, SIGKILL)
-        follow.process.waitUntilExit()
+        let followProcess = follow.process
+        await OwnThread.run { followProcess.waitUntilExit() }
         try await waitFor("docker logs --follow to stop", seconds: 5) { kill(child, 0) != 0 }
 
         // A deployment that is no longer live is refused before anything is streamed.
@@ -213,10 +216,11 @@ import Testing
         let follow = try serve.streamingCurl(["-H", "Accept: text/event-stream", "\(serve.url)/api/deployments/\(id)/logs"])
         try await waitFor("the backlog") { SSEFrame.parse(follow.text).count == 1 }
         let child = try #require(serve.logsFollowPid)
-        let status = serve.stop()
+        let status = await serve.stopAndWait()
         #expect(status == 0, "serve said: \(serve.log)")
         #expect(kill(child, 0) != 0, "docker logs --follow stopped before serve exited")
-        follow.process.waitUntilExit()
+        let followProcess = follow.process
+        await OwnThread.run { followProcess.waitUntilExit() }
     }
 }
 
@@ -283,19 +287,31 @@ final class Serve: @unchecked Sendable {
 
     var log: String { String(decoding: FileManager.default.contents(atPath: logFile.path) ?? Data(), as: UTF8.self) }
 
-    /// SIGTERM, then waits for the server to exit; stops the fake containers' HTTP servers.
-    @discardableResult
-    func stop() -> Int32 {
+    /// SIGTERM without waiting (for `defer`: a test never blocks a cooperative thread on a
+    /// process, see `OwnThread`); lets held builds go and stops the fake containers' HTTP servers.
+    func stop() {
         if process.isRunning { process.terminate() }
-        process.waitUntilExit()
         releaseBuilds()
+        stopContainerServers()
+    }
+
+    /// SIGTERM, then waits (on a thread of its own) for the server to exit; its exit status.
+    func stopAndWait() async -> Int32 {
+        if process.isRunning { process.terminate() }
+        let process = self.process
+        await OwnThread.run { process.waitUntilExit() }
+        releaseBuilds()
+        stopContainerServers()
+        return process.terminationStatus
+    }
+
+    private func stopContainerServers() {
         let servers = dockerState.appendingPathComponent("servers")
         for file in (try? FileManager.default.contentsOfDirectory(atPath: servers.path)) ?? [] {
             if let text = try? String(contentsOf: servers.appendingPathComponent(file), encoding: .utf8), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
                 kill(pid, SIGTERM)
             }
         }
-        return process.terminationStatus
     }
 
     func holdBuilds() throws {

@@ -20,12 +20,17 @@ enum DynamoDBMoto {
     /// Whether python3 with boto3 (what seed 003's client uses) can run here.
     static let hasBoto3: Bool = {
         guard isAvailable else { return false }
-        return (try? python("import boto3")) != nil
+        return (try? pythonBlocking("import boto3")) != nil
     }()
 
-    /// Runs a Python program with the moto variables set; its standard output, or an error with its standard error.
+    /// `pythonBlocking` on a thread of its own (see `OwnThread`).
     @discardableResult
-    static func python(_ program: String, arguments: [String] = []) throws -> String {
+    static func python(_ program: String, arguments: [String] = []) async throws -> String {
+        try await OwnThread.run { try pythonBlocking(program, arguments: arguments) }
+    }
+
+    /// Runs a Python program with the moto variables set; its standard output, or an error with its standard error.
+    static func pythonBlocking(_ program: String, arguments: [String] = []) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", program] + arguments

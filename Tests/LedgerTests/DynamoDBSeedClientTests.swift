@@ -42,7 +42,7 @@ struct DynamoDBSeedClientTests {
         try await ledger.registerProject(guid: "g-py", userId: "heidi", name: "Py Shop", at: date)
         try await ledger.record(NotifyEvent(guid: "g-py", kind: .resources, data: ["s3Bucket": "tmux-builder-g-py", "ports": [80, 443], "cdn": ["id": "E1", "enabled": true]]), at: date)
 
-        let output = try DynamoDBMoto.python(Self.seedReader, arguments: [ledger.tables.resources, "heidi", "g-py"])
+        let output = try await DynamoDBMoto.python(Self.seedReader, arguments: [ledger.tables.resources, "heidi", "g-py"])
         let answer = try JSONValue(parsing: output)
         let item = try #require(answer["item"])
         #expect(item["userId"] == "heidi")
@@ -56,7 +56,7 @@ struct DynamoDBSeedClientTests {
 
     @Test func theLedgerReadsWhatTheSeedClientWritesAndMergesIntoIt() async throws {
         let ledger = try await DynamoDBMoto.ledger()
-        try DynamoDBMoto.python(Self.seedWriter, arguments: [ledger.tables.resources, "ivan", "seeded"])
+        try await DynamoDBMoto.python(Self.seedWriter, arguments: [ledger.tables.resources, "ivan", "seeded"])
 
         let listed = try await ledger.resources(userId: "ivan")
         let record = try #require(listed.first)
@@ -75,7 +75,7 @@ struct DynamoDBSeedClientTests {
         #expect(merged.awsResources["cloudFrontUrl"] == "https://d1.cloudfront.net")
         #expect(abs(merged.createdAt.timeIntervalSince1970 - 1_767_323_045.678901) < 0.001)
 
-        let output = try DynamoDBMoto.python(Self.seedReader, arguments: [ledger.tables.resources, "ivan", "seeded"])
+        let output = try await DynamoDBMoto.python(Self.seedReader, arguments: [ledger.tables.resources, "ivan", "seeded"])
         #expect(try JSONValue(parsing: output)["item"]?["awsResources"]?["cloudFrontUrl"] == "https://d1.cloudfront.net")
     }
 }
