@@ -58,7 +58,7 @@ let modules: [Module] = [
     // deployotron's services as Claude tools.
     Module(name: "DeployTools", dependencies: ["Agent", "Deploy", "Ledger", "LogTriage", "JSON"], testDependencies: ["TestSupport", "Agent", "Deploy", "Ledger", "JSON"]),
     // The Model Context Protocol both ways: deployotron's tools served to other agents, other servers' tools offered to Claude.
-    Module(name: "MCPBridge", dependencies: ["Agent", "JSON", "Locations"], external: [mcp, logging, crypto], testDependencies: ["TestSupport", "Agent", "JSON"], testExternal: [mcp]),
+    Module(name: "MCPBridge", dependencies: ["Agent", "Claude", "JSON", "Locations"], external: [mcp, logging, crypto, ahc, nioCore, nioHTTP1], testDependencies: ["TestSupport", "Agent", "JSON"], testExternal: [mcp]),
     // The libedit REPL.
     Module(name: "Shell", dependencies: ["Agent", "Claude", "JSON", "Ledger", "Locations", "CEditLine"], testDependencies: ["TestSupport", "Agent", "Claude", "JSON", "Ledger"]),
     // The commands of the `deployotron` executable.

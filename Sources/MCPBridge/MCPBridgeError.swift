@@ -15,10 +15,13 @@ public struct MCPBridgeError: Error, Sendable, CustomStringConvertible {
 
     public var code: Code
     public var message: String
+    /// The HTTP status a streamable HTTP server answered, when that is what went wrong.
+    public var status: Int?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, status: Int? = nil) {
         self.code = code
         self.message = message
+        self.status = status
     }
 
     public var description: String { message }
