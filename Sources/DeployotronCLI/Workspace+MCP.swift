@@ -28,8 +28,9 @@ extension Workspace {
         let grants = ToolGrants(directories: directories)
         let key = Self.mcpGrant(server)
         if grants.allowed(projectRoot: projectRoot).contains(key) { return nil }
+        let verb = if case .http = server.transport { "connect to" } else { "start" }
         let request = PermissionRequest(
-            toolName: "MCP server '\(server.name)'", summary: "start `\(server.commandLine)` (from the project's .mcp.json)", input: .null)
+            toolName: "MCP server '\(server.name)'", summary: "\(verb) `\(server.commandLine)` (from the project's .mcp.json)", input: .null)
         switch await asker.ask(request) {
         case .yes: return nil
         case .always:

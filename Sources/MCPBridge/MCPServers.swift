@@ -198,18 +198,10 @@ public final class MCPServers: Sendable {
     }
 
     func startHTTP(_ name: String, url: URL, headers: [String: String]) async throws {
-        #if os(Linux)
-        // The SDK's HTTP client transport cannot read server-sent events on Linux, and streamable
-        // HTTP servers answer tool calls that way: offering the tools would fail at the first call.
-        throw MCPBridgeError(.startFailed, "streamable HTTP servers (\(url.host ?? url.absoluteString)) are not supported on Linux yet; run the server over stdio (\"command\")")
-        #else
-        let transport = HTTPClientTransport(endpoint: url, streaming: true, requestModifier: { request in
-            var request = request
-            for (field, value) in headers { request.setValue(value, forHTTPHeaderField: field) }
-            return request
-        })
+        let transport = StreamableHTTPTransport(endpoint: url, headers: headers) { [weak self] why in
+            self?.lost(name, why)
+        }
         try await connect(name, transport: transport)
-        #endif
     }
 
     /// `initialize` and `tools/list` (every page), within `startTimeout`.
@@ -255,14 +247,24 @@ public final class MCPServers: Sendable {
 
     func exited(_ name: String, status: Int32, reason: Process.TerminationReason) {
         let how = reason == .uncaughtSignal ? "killed by signal \(status)" : "exited with status \(status)"
+        stopped(name, how, whileStarting: true)
+    }
+
+    /// A streamable HTTP server that no longer answers, or ended the session. While it starts,
+    /// the failed request says so itself.
+    func lost(_ name: String, _ why: String) {
+        stopped(name, why, whileStarting: false)
+    }
+
+    private func stopped(_ name: String, _ how: String, whileStarting: Bool) {
         let (wasRunning, client) = entries.withLock { entries -> (Bool, Client?) in
             guard let entry = entries[name] else { return (false, nil) }
             let wasRunning = entry.state == .running
-            if entry.state == .running || entry.state == .starting { entries[name]?.state = .stopped(how) }
+            if wasRunning || (whileStarting && entry.state == .starting) { entries[name]?.state = .stopped(how) }
             return (wasRunning, entry.client)
         }
         // Resumes a call waiting on it with an error, and ends the client's receive loop.
-        if let client { Task { await client.disconnect() } }
+        if let client, wasRunning || whileStarting { Task { await client.disconnect() } }
         if wasRunning && !shuttingDown.withLock({ $0 }) {
             notice("MCP server '\(name)' stopped (\(how)); its tools are no longer offered. The session goes on.")
         }
