@@ -104,9 +104,14 @@ public struct MCPToolServer: Sendable {
         defer { progress.finish() }
         let output: ToolOutput
         do {
-            output = try await prepared.run(ToolContext(projectRoot: projectRoot) { line in
-                progress.send(self.redact(line))
-            })
+            // Once the client cancels, it hears nothing more of this call: the clean-up's lines stay in the log.
+            output = try await withTaskCancellationHandler {
+                try await prepared.run(ToolContext(projectRoot: projectRoot) { line in
+                    progress.send(self.redact(line))
+                })
+            } onCancel: {
+                progress.cancel()
+            }
         } catch is CancellationError {
             log("  cancelled \(tool.name)")
             throw CancellationError()
@@ -134,8 +139,11 @@ public struct MCPToolServer: Sendable {
 final class ProgressSender: Sendable {
     private let continuation: AsyncStream<String>.Continuation?
     private let sender: Task<Void, Never>?
+    private let cancelled: CancelFlag
 
     init(server: Server, token: ProgressToken?) {
+        let cancelled = CancelFlag()
+        self.cancelled = cancelled
         guard let token else {
             continuation = nil
             sender = nil
@@ -146,6 +154,7 @@ final class ProgressSender: Sendable {
         sender = Task {
             var step = 0.0
             for await line in stream {
+                if cancelled.isSet { break }
                 step += 1
                 try? await server.notify(ProgressNotification.message(.init(progressToken: token, progress: step, message: line)))
             }
@@ -153,7 +162,14 @@ final class ProgressSender: Sendable {
     }
 
     func send(_ line: String) {
+        guard !cancelled.isSet else { return }
         continuation?.yield(line)
+    }
+
+    /// The client cancelled the call: lines not yet sent, and later ones, are dropped.
+    func cancel() {
+        cancelled.set()
+        continuation?.finish()
     }
 
     func finish() {
@@ -165,6 +181,13 @@ final class ProgressSender: Sendable {
         continuation?.finish()
         await sender?.value
     }
+}
+
+/// A flag any task can set once and read.
+final class CancelFlag: Sendable {
+    private let value = Mutex(false)
+    var isSet: Bool { value.withLock { $0 } }
+    func set() { value.withLock { $0 = true } }
 }
 
 /// The tool calls in flight, so that they can be cancelled (and waited for) when the client leaves.

@@ -30,6 +30,9 @@ import Testing
             projectRoot: URL(fileURLWithPath: "/tmp"), redact: Conversation.secretRedaction, outputLimit: ToolOutputLimit(maxCharacters: 20),
             log: { _ in })
         let (clientSide, serverSide) = await InMemoryTransport.createConnectedPair()
+        // Connected before the client speaks: the in-memory transport drops what reaches a side
+        // that is not connected yet, and the client's initialize would then wait forever.
+        try await serverSide.connect()
         let serving = Task { try await server.run(transport: serverSide) }
         let client = Client(name: "test-client", version: "1")
         try await client.connect(transport: clientSide)
