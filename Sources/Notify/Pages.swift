@@ -222,7 +222,8 @@ enum Pages {
                 lines += HTML.element("div", ["class": "deployment-error"], text: error)
             }
             var idLine = HTML(text: "id ") + HTML.element("code", text: deployment.id)
-            if logs, deployment.status == .running {
+            // A static site on S3 + CloudFront has no log to follow.
+            if logs, deployment.status == .running, deployment.target != .s3CloudFront {
                 idLine += HTML.element("a", ["class": "logs-link", "href": "/api/deployments/\(pathSegment(deployment.id))/logs", "data-deployment": deployment.id], text: "Logs")
             }
             lines += HTML.element("div", ["class": "muted small deployment-id"], idLine)
