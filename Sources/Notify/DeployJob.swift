@@ -50,11 +50,9 @@ final class DeployJob: Sendable {
         /// Why it was refused before it held its lock: the request is answered with this, not a stream.
         var refusal: NotifyError?
         var task: Task<Void, Never>?
-        var nextWaiter = 0
-        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
     }
 
-    private let storage = Mutex(Storage())
+    private let storage = Watched(Storage())
 
     init(id: String, kind: Kind, projectId: String, environment: String?, target: DeployTargetKind?, source: JSONValue?, startedAt: Date) {
         self.id = id
@@ -113,97 +111,57 @@ final class DeployJob: Sendable {
     // MARK: - What the running task reports
 
     func append(_ name: String, _ data: JSONValue) {
-        let waiters = storage.withLock { storage -> [CheckedContinuation<Void, Never>] in
-            guard storage.state == .running else { return [] }
+        storage.change { storage in
+            guard storage.state == .running else { return }
             storage.events.append(Event(id: storage.events.count + 1, name: name, data: data))
-            return storage.takeWaiters()
         }
-        waiters.forEach { $0.resume() }
     }
 
     func accept() {
-        let waiters = storage.withLock { storage -> [CheckedContinuation<Void, Never>] in
-            guard !storage.accepted else { return [] }
-            storage.accepted = true
-            return storage.takeWaiters()
-        }
-        waiters.forEach { $0.resume() }
+        storage.change { $0.accepted = true }
     }
 
     var isAccepted: Bool { storage.withLock { $0.accepted } }
 
     /// Ends the job with its outcome event (the last one).
     func finish(_ state: State, outcome: JSONValue, deploymentId: String?, message: String, at date: Date) {
-        let waiters = storage.withLock { storage -> [CheckedContinuation<Void, Never>] in
-            guard storage.state == .running else { return [] }
+        storage.change { storage in
+            guard storage.state == .running else { return }
             storage.events.append(Event(id: storage.events.count + 1, name: "outcome", data: outcome))
             storage.state = state
             storage.finishedAt = date
             storage.deploymentId = deploymentId
             storage.message = message
-            return storage.takeWaiters()
         }
-        waiters.forEach { $0.resume() }
     }
 
     /// Ends a job that never held its lock: the request that started it is answered with `error`.
     func refuse(_ error: NotifyError, at date: Date) {
-        let waiters = storage.withLock { storage -> [CheckedContinuation<Void, Never>] in
-            guard storage.state == .running else { return [] }
+        storage.change { storage in
+            guard storage.state == .running else { return }
             storage.refusal = error
             storage.state = .failed
             storage.finishedAt = date
             storage.message = error.message
-            return storage.takeWaiters()
         }
-        waiters.forEach { $0.resume() }
     }
 
     // MARK: - Following
 
     /// Waits until the job holds its lock or has ended; the refusal, when it ended without ever holding it.
     func decided() async -> NotifyError? {
-        await wait { $0.accepted || $0.state != .running }
+        await storage.wait { $0.accepted || $0.state != .running }
         return storage.withLock { $0.refusal }
     }
 
     /// The events after `after`, waiting until there is one or the job has ended (at once when the
     /// calling task is cancelled).
     func events(after: Int) async -> Batch {
-        await wait { $0.events.count > after || $0.state != .running }
+        await storage.wait { $0.events.count > after || $0.state != .running }
         return storage.withLock { storage in
             let start = min(max(0, after), storage.events.count)
             return Batch(events: Array(storage.events[start...]), finished: storage.state != .running)
         }
     }
 
-    /// Returns once `ready` holds (each change wakes every waiter to look again), or the calling task is cancelled.
-    private func wait(until ready: @escaping @Sendable (Storage) -> Bool) async {
-        while !Task.isCancelled, !storage.withLock({ ready($0) }) {
-            let token = storage.withLock { storage in
-                storage.nextWaiter += 1
-                return storage.nextWaiter
-            }
-            await withTaskCancellationHandler {
-                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                    let now = storage.withLock { storage in
-                        if ready(storage) || Task.isCancelled { return true }
-                        storage.waiters[token] = continuation
-                        return false
-                    }
-                    if now { continuation.resume() }
-                }
-            } onCancel: {
-                storage.withLock { $0.waiters.removeValue(forKey: token) }?.resume()
-            }
-        }
-    }
-}
-
-extension DeployJob.Storage {
-    /// Every waiter, removed: each checks again what it waits for.
-    fileprivate mutating func takeWaiters() -> [CheckedContinuation<Void, Never>] {
-        defer { waiters.removeAll() }
-        return Array(waiters.values)
-    }
 }

@@ -41,20 +41,18 @@ final class FollowedLog: Sendable {
         var ending: Ending?
         /// Why the follow could not begin: the request is answered with this, not a stream.
         var refusal: (any Error)?
-        var nextWaiter = 0
-        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
     }
 
-    private let storage = Mutex(Storage())
+    private let storage = Watched(Storage())
 
     // MARK: - What the follow reports
 
     func start() {
-        change { $0.started = true }
+        storage.change { $0.started = true }
     }
 
     func append(_ line: String) {
-        change { storage in
+        storage.change { storage in
             storage.pending.append(line)
             if storage.pending.count > Self.maxPending {
                 let excess = storage.pending.count - Self.maxPending
@@ -66,7 +64,7 @@ final class FollowedLog: Sendable {
 
     /// The follow returned (`nil`: the log ended) or threw: before it started, the refusal; after, the stream's last event.
     func end(_ error: (any Error)?) {
-        change { storage in
+        storage.change { storage in
             guard storage.ending == nil, storage.refusal == nil else { return }
             if !storage.started, let error {
                 storage.refusal = error
@@ -89,50 +87,19 @@ final class FollowedLog: Sendable {
 
     /// Waits until the follow has started (nil) or was refused (the error to answer with).
     func decided() async -> (any Error)? {
-        await wait { $0.started || $0.refusal != nil }
+        await storage.wait { $0.started || $0.refusal != nil }
         return storage.withLock { $0.refusal }
     }
 
     /// The lines after number `after` (those up to it were read, and are let go), waiting until
     /// there is one or the ending (at once when the calling task is cancelled).
     func lines(after: Int) async -> Batch {
-        await wait { $0.first + $0.pending.count - 1 > after || $0.ending != nil }
+        await storage.wait { $0.first + $0.pending.count - 1 > after || $0.ending != nil }
         return storage.withLock { storage in
             let read = min(storage.pending.count, max(0, after - storage.first + 1))
             storage.pending.removeFirst(read)
             storage.first += read
             return Batch(first: storage.first, lines: storage.pending, dropped: max(0, storage.first - after - 1), ending: storage.ending)
-        }
-    }
-
-    private func change(_ body: (inout Storage) -> Void) {
-        let waiters = storage.withLock { storage -> [CheckedContinuation<Void, Never>] in
-            body(&storage)
-            defer { storage.waiters.removeAll() }
-            return Array(storage.waiters.values)
-        }
-        waiters.forEach { $0.resume() }
-    }
-
-    /// Returns once `ready` holds (each change wakes every waiter to look again), or the calling task is cancelled.
-    private func wait(until ready: @escaping @Sendable (Storage) -> Bool) async {
-        while !Task.isCancelled, !storage.withLock({ ready($0) }) {
-            let token = storage.withLock { storage in
-                storage.nextWaiter += 1
-                return storage.nextWaiter
-            }
-            await withTaskCancellationHandler {
-                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                    let now = storage.withLock { storage in
-                        if ready(storage) || Task.isCancelled { return true }
-                        storage.waiters[token] = continuation
-                        return false
-                    }
-                    if now { continuation.resume() }
-                }
-            } onCancel: {
-                storage.withLock { $0.waiters.removeValue(forKey: token) }?.resume()
-            }
         }
     }
 }
