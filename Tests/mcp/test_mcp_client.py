@@ -15,7 +15,7 @@ import time
 import pexpect
 import pytest
 
-from test_repl import FakeMessagesAPI, prompt, text_answer, tool_use_answer
+from test_repl import FakeMessagesAPI, prompt, sandbox_env, text_answer, tool_use_answer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.environ.get("DEPLOYOTRON_BIN", os.path.join(ROOT, ".build", "debug", "deployotron"))
@@ -40,19 +40,7 @@ def world():
         os.makedirs(os.path.join(home, "config", "deployotron"))
         with open(os.path.join(home, "config", "deployotron", "mcp.json"), "w") as f:
             json.dump({"mcpServers": {"broken": {"command": "no-such-mcp-server-program"}}}, f)
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": home,
-            "XDG_STATE_HOME": os.path.join(home, "state"),
-            "XDG_DATA_HOME": os.path.join(home, "data"),
-            "XDG_CONFIG_HOME": os.path.join(home, "config"),
-            "ANTHROPIC_API_KEY": "sk-ant-test-not-a-real-key",
-            "ANTHROPIC_BASE_URL": api.base_url,
-            "DEPLOYOTRON_STORE": "sqlite:" + os.path.join(home, "ledger.sqlite"),
-            "TERM": "xterm",
-            "NO_COLOR": "1",
-            "LANG": "C.UTF-8",
-        }
+        env = sandbox_env(home, api.base_url)
         yield {"api": api, "home": home, "project": project, "env": env, "pidfile": pidfile}
     api.stop()
 

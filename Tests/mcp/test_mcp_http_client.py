@@ -13,7 +13,7 @@ import time
 import pytest
 
 from test_mcp_client import BINARY, result_text, run_print, tool_names, tool_results
-from test_repl import FakeMessagesAPI, text_answer, tool_use_answer
+from test_repl import FakeMessagesAPI, sandbox_env, text_answer, tool_use_answer
 
 SERVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "web_server.py")
 
@@ -56,18 +56,7 @@ def world():
             os.makedirs(os.path.join(home, "config", "deployotron"))
             with open(os.path.join(home, "config", "deployotron", "mcp.json"), "w") as f:
                 json.dump({"mcpServers": {"gone": {"url": f"http://127.0.0.1:{free_port()}/mcp"}}}, f)
-            env = {
-                "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-                "HOME": home,
-                "XDG_STATE_HOME": os.path.join(home, "state"),
-                "XDG_DATA_HOME": os.path.join(home, "data"),
-                "XDG_CONFIG_HOME": os.path.join(home, "config"),
-                "ANTHROPIC_API_KEY": "sk-ant-test-not-a-real-key",
-                "ANTHROPIC_BASE_URL": api.base_url,
-                "DEPLOYOTRON_STORE": "sqlite:" + os.path.join(home, "ledger.sqlite"),
-                "NO_COLOR": "1",
-                "LANG": "C.UTF-8",
-            }
+            env = sandbox_env(home, api.base_url, terminal=False)
             yield {"api": api, "project": project, "env": env, "server": server}
         finally:
             if server.poll() is None:

@@ -142,6 +142,26 @@ class FakeMessagesAPI:
         self.server.shutdown()
 
 
+def sandbox_env(home, api_url, terminal=True):
+    """The environment deployotron runs in under test: everything it keeps under `home`, the fake
+    Messages API at `api_url`, a SQLite ledger, no colour."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": home,
+        "XDG_STATE_HOME": os.path.join(home, "state"),
+        "XDG_DATA_HOME": os.path.join(home, "data"),
+        "XDG_CONFIG_HOME": os.path.join(home, "config"),
+        "ANTHROPIC_API_KEY": "sk-ant-test-not-a-real-key",
+        "ANTHROPIC_BASE_URL": api_url,
+        "DEPLOYOTRON_STORE": "sqlite:" + os.path.join(home, "ledger.sqlite"),
+        "NO_COLOR": "1",
+        "LANG": "C.UTF-8",
+    }
+    if terminal:
+        env["TERM"] = "xterm"
+    return env
+
+
 @pytest.fixture
 def world():
     if not os.access(BINARY, os.X_OK):
@@ -150,19 +170,7 @@ def world():
     with tempfile.TemporaryDirectory() as home:
         project = os.path.join(home, "project")
         os.makedirs(project)
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": home,
-            "XDG_STATE_HOME": os.path.join(home, "state"),
-            "XDG_DATA_HOME": os.path.join(home, "data"),
-            "XDG_CONFIG_HOME": os.path.join(home, "config"),
-            "ANTHROPIC_API_KEY": "sk-ant-test-not-a-real-key",
-            "ANTHROPIC_BASE_URL": api.base_url,
-            "DEPLOYOTRON_STORE": "sqlite:" + os.path.join(home, "ledger.sqlite"),
-            "TERM": "xterm",
-            "NO_COLOR": "1",
-            "LANG": "C.UTF-8",
-        }
+        env = sandbox_env(home, api.base_url)
         yield {"api": api, "home": home, "project": project, "env": env}
     api.stop()
 
