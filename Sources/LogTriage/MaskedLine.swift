@@ -1,12 +1,18 @@
 /// One line cut into whitespace-separated tokens, with the variable parts masked.
 ///
-/// A token's alphanumeric words that hold a digit (numbers, hex, ids, IPs, versions, times),
-/// are runs of eight or more hex letters (ids without a digit) or are day and month names are variable; punctuation and other words are kept. Each token
-/// becomes a 64-bit hash of its masked form, so `blk_-123` and `blk_-9` hash alike and two
-/// lines of one template compare by integers. The buffers are reused from line to line.
+/// A token's alphanumeric words are variable when they hold a digit (numbers, hex, ids, IPs,
+/// versions, times), are runs of eight or more hex letters (ids without a digit), are day and
+/// month names, or are dotted names of three or more parts (hosts, packages, classes);
+/// punctuation and other words are kept. Each token becomes a 64-bit hash of its masked form,
+/// so `blk_-123` and `blk_-9` hash alike and two lines of one template compare by integers.
+/// The buffers are reused from line to line.
 final class MaskedLine {
     static let hasVariable: UInt8 = 1
     static let allVariable: UInt8 = 2
+    /// The token holds `.`, `/` or `\\`: a file, a path or a dotted name.
+    static let pathLike: UInt8 = 4
+    /// The token holds `://`: an address, which a leading header may carry.
+    static let urlLike: UInt8 = 8
     /// Tokens kept per line; the rest fold into the last one.
     static let capacity = 256
 
@@ -50,6 +56,8 @@ final class MaskedLine {
             var anyVariable = false
             var anyLiteralWord = false
             var lastWasMark = false
+            var pathLike = false
+            var urlLike = false
             while i < n, line[i] > 0x20 {
                 let byte = line[i]
                 if Self.isAlnum(byte) {
@@ -60,6 +68,11 @@ final class MaskedLine {
                         let b = line[i]
                         if b &- 0x30 < 10 { digit = true } else if (b | 0x20) &- 0x61 >= 6 { hex = false }
                         i += 1
+                    }
+                    if i + 1 < n, line[i] == 0x2E, let end = Self.dottedNameEnd(line, i, n) {
+                        i = end
+                        digit = true
+                        pathLike = true
                     }
                     if digit || (hex && i - wordStart >= 8) || Self.isCalendarWord(line, wordStart, i) {
                         anyVariable = true
@@ -80,6 +93,8 @@ final class MaskedLine {
                         i += 1
                         continue
                     }
+                    if byte == 0x3A, i > tokenStart, i + 2 < n, line[i + 1] == 0x2F, line[i + 2] == 0x2F { urlLike = true }
+                    if byte == 0x2E || byte == 0x2F || byte == 0x5C { pathLike = true }
                     hash = (hash ^ UInt64(byte)) &* Self.fnvPrime
                     lastWasMark = false
                     i += 1
@@ -94,7 +109,7 @@ final class MaskedLine {
                 if anyLiteralWord { flags[last] &= ~Self.allVariable }
                 continue
             }
-            var flag: UInt8 = 0
+            var flag: UInt8 = (pathLike ? Self.pathLike : 0) | (urlLike ? Self.urlLike : 0)
             if anyVariable {
                 flag |= Self.hasVariable
                 if !anyLiteralWord { flag |= Self.allVariable }
@@ -124,9 +139,10 @@ final class MaskedLine {
     private func dropHeader(_ line: UnsafeBufferPointer<UInt8>) {
         headerTokens = 0
         let n = count
-        var i = 0
-        while i < n, i < 8, flags[i] & Self.allVariable != 0 || isSeparator(i, line) { i += 1 }
-        if i < n, isLevel(i, line) {
+        var i = syslogHeader(line)
+        while i < n, i < 8, flags[i] & (Self.allVariable | Self.urlLike) != 0 || isSeparator(i, line) { i += 1 }
+        // logcat's threadtime format has a one-letter level (`D WindowManager:`) after its header.
+        if i < n, isLevel(i, line) || (i > 0 && i + 1 < n && isLetterLevel(i, line) && isComponent(i + 1, line)) {
             i += 1
             while i < n, isSeparator(i, line) { i += 1 }
             if i < n, isComponent(i, line) {
@@ -178,6 +194,28 @@ final class MaskedLine {
         return line[e - 1] == 0x3A || (line[s] == 0x5B && line[e - 1] == 0x5D)
     }
 
+    /// The tokens of a syslog header (RFC 3164: `Jul  1 09:00:55 host tag[pid]: message`): the
+    /// date, the host that names the machine, and the tag (`tag[pid] (address):` on macOS). 0
+    /// when the line does not start that way.
+    private func syslogHeader(_ line: UnsafeBufferPointer<UInt8>) -> Int {
+        guard count > 4, Self.isCalendarWord(line, starts[0], ends[0]),
+              flags[1] & Self.allVariable != 0, flags[2] & Self.allVariable != 0 else { return 0 }
+        if isComponent(3, line) { return 4 }
+        if isComponent(4, line) { return 5 }
+        if count > 5, line[starts[5]] == 0x28, isComponent(5, line) { return 6 }
+        return 0
+    }
+
+    /// A logcat level letter: V, D, I, W, E, F or A.
+    private func isLetterLevel(_ index: Int, _ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard ends[index] - starts[index] == 1 else { return false }
+        switch line[starts[index]] {
+        case UInt8(ascii: "V"), UInt8(ascii: "D"), UInt8(ascii: "I"), UInt8(ascii: "W"),
+             UInt8(ascii: "E"), UInt8(ascii: "F"), UInt8(ascii: "A"): return true
+        default: return false
+        }
+    }
+
     private func isLevel(_ index: Int, _ line: UnsafeBufferPointer<UInt8>) -> Bool {
         var s = starts[index], e = ends[index]
         while s < e, line[s] == 0x5B || line[s] == 0x3C || line[s] == 0x28 { s += 1 }
@@ -218,6 +256,10 @@ final class MaskedLine {
                     if b &- 0x30 < 10 { digit = true } else if (b | 0x20) &- 0x61 >= 6 { hex = false }
                     i += 1
                 }
+                if i + 1 < end, line[i] == 0x2E, let nameEnd = Self.dottedNameEnd(line, i, end) {
+                    i = nameEnd
+                    digit = true
+                }
                 if digit || (hex && i - wordStart >= 8) || Self.isCalendarWord(line, wordStart, i) {
                     if !lastWasMark { out.append(contentsOf: [0x3C, 0x2A, 0x3E]) }
                     lastWasMark = true
@@ -249,6 +291,25 @@ final class MaskedLine {
             kept.append(scalar)
         }
         return String(kept) + "…"
+    }
+
+    /// Where a dotted name that continues at `dot` ends, when it has three or more parts in all
+    /// (`com.apple.icloud`, `www.example.org`, `jquery.min.js`): names of hosts, packages and
+    /// classes vary like ids. Nil for `a.b` and for a dot not followed by a name.
+    static func dottedNameEnd(_ line: UnsafeBufferPointer<UInt8>, _ dot: Int, _ n: Int) -> Int? {
+        var j = dot
+        var parts = 1
+        while j + 1 < n, line[j] == 0x2E, isNameByte(line[j + 1]) {
+            j += 1
+            while j < n, isNameByte(line[j]) { j += 1 }
+            parts += 1
+        }
+        return parts >= 3 ? j : nil
+    }
+
+    @inline(__always)
+    static func isNameByte(_ byte: UInt8) -> Bool {
+        isAlnum(byte) || byte == 0x5F || byte == 0x2D
     }
 
     @inline(__always)

@@ -51,8 +51,10 @@ struct TemplateMiner {
         self.maxCacheEntries = max(0, maxCacheEntries)
     }
 
-    /// Tokens of the prefix tree under the length layer; Drain's default depth 4 walks one.
-    static let prefixTokens = 1
+    /// Tokens of the prefix tree under the length layer (Drain's depth 4 walks one, the depth 6
+    /// of its Linux, Mac and Android settings three): two separate `HBM brightnessIn` from
+    /// `HBM brightnessOut` without splitting a step's lines by the file they name.
+    static let prefixTokens = 2
 
     static let wildcardKey: UInt64 = 0x9E37_79B9_7F4A_7C15
 
@@ -154,10 +156,18 @@ struct TemplateMiner {
         return id
     }
 
+    /// The bucket of a line: its token count and its first `prefixTokens` tokens, where a token
+    /// that is all variable (`<*>`) and a file, path or dotted name after the first token
+    /// (`Compiling a.c`) take the wildcard key.
     private func bucket(_ masked: MaskedLine) -> Bucket {
         guard masked.count > 0 else { return Bucket(count: 0, first: 0) }
-        let first = masked.flags[0] & MaskedLine.hasVariable != 0 ? Self.wildcardKey : masked.hashes[0]
-        return Bucket(count: masked.count, first: first)
+        var key = MaskedLine.fnvOffset
+        for i in 0..<min(masked.count, Self.prefixTokens) {
+            let flags = masked.flags[i]
+            let wild = flags & MaskedLine.allVariable != 0 || (i > 0 && flags & MaskedLine.pathLike != 0)
+            key = (key ^ (wild ? Self.wildcardKey : masked.hashes[i])) &* MaskedLine.fnvPrime
+        }
+        return Bucket(count: masked.count, first: key)
     }
 
     /// The masked text of the line's first tokens, at most `patternBytes` in all.

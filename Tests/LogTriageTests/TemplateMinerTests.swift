@@ -55,6 +55,36 @@ import Testing
         #expect(b[0] == b[2] && b[0] != b[1])
     }
 
+    @Test func logcatAndSyslogHeadersAreDroppedWithTheirLevelHostAndTag() throws {
+        let content = ["HBM brightnessIn =38", "Acquiring suspend blocker \"PowerManagerService.WakeLocks\".",
+                       "HBM brightnessIn =41", "HBM brightnessOut =38"]
+        let logcat = ["03-17 16:13:38.811  1702  2395 D DisplayPowerController: " + content[0],
+                      "03-17 16:13:38.901  1702  1720 V PowerManagerService: " + content[1],
+                      "03-17 16:13:39.002  1702  2395 D DisplayPowerController: " + content[2],
+                      "03-17 16:13:39.377 12702 12720 I DisplayPowerController: " + content[3]]
+        // One message from two hosts, one of them a name with digits, and a macOS tag with an address.
+        let syslog = ["Jul  1 09:00:55 calvisitor-10-105-160-95 kernel[0]: " + content[0],
+                      "Jul  1 09:01:05 authorMacBook-Pro com.apple.CDScheduler[43] (0x7f9e): " + content[1],
+                      "Jul  2 11:21:07 authorMacBook-Pro kernel[0]: " + content[2],
+                      "Jul  3 17:03:41 airbears2-10-142-110-255 kernel[0]: " + content[3]]
+        for lines in [content, logcat, syslog] {
+            let ids = try perLine(lines.joined(separator: "\n")).ids
+            #expect(ids[0] == ids[2])
+            #expect(Set([ids[0], ids[1], ids[3]]).count == 3, "\(lines)")
+        }
+    }
+
+    @Test func aLeadingAddressOrDottedNameIsHeaderLikeADate() throws {
+        // launchd job labels: a dotted name or an address before the message.
+        let lines = ["com.apple.icloud.fmfd.heartbeat: scheduler_evaluate_activity told me to run this job",
+                     "com.apple.ical.sync.x-coredata://DB05755C-483D/CalDAVPrincipal/p11: scheduler_evaluate_activity told me to run this job",
+                     "com.apple.SoftwareUpdate.Activity: scheduler_evaluate_activity told me to run this job",
+                     "Link checker: 301 https://github.com/a/b"]
+        let ids = try perLine(lines.joined(separator: "\n")).ids
+        #expect(ids[0] == ids[1] && ids[1] == ids[2])
+        #expect(ids[3] != ids[0])
+    }
+
     @Test func variableLengthListsDoNotSplitATemplate() throws {
         let text = """
             BLOCK* ask 10.250.14.224:50010 to delete  blk_-6015264325627917406
@@ -77,6 +107,9 @@ import Testing
         #expect(render("pulled sha256:9f86d081884c7d659a2feaa0c55ad015 from cache") == "pulled <*> from cache")
         #expect(render("Sun Dec 04 04:47:44 2005 started") == "started")
         #expect(render("listening on 10.1.2.3:8080 pid=4242") == "listening on <*> pid=<*>")
+        #expect(render("job com.apple.icloud.fmfd.heartbeat is due") == "job <*> is due")
+        #expect(render("wrote package.json and dist/app.min.js") == "wrote package.json and dist/<*>")
+        #expect(render("Loading... done.") == "Loading... done.")
     }
 
     @Test func templateCapBoundsMemory() throws {

@@ -2,9 +2,10 @@
 # Log triage benchmark: grouping accuracy (Loghub), excerpt recall and size (LogChunks),
 # throughput and memory on the LogChunks logs concatenated and on a generated log, side by side with Drain3. Results go to stdout.
 #
-#   bench/logtriage/run.sh [all|loghub|chunks|loo|throughput|realthroughput]
+#   bench/logtriage/run.sh [all|loghub|loghub-extra|chunks|loo|throughput|realthroughput]
 #
 # Data: ../shared/fixtures/logs (LOGS=... to override); scorers: ../shared/bench (SCORERS=...).
+# loghub-extra: Loghub samples outside ../shared, from LOGHUB_EXTRA=DIR (see loghub_extra.py).
 # LOGTRIAGE_BENCH_MB sets the generated log's size (default 500); Drain3 comes from pip (drain3).
 set -euo pipefail
 
@@ -33,6 +34,16 @@ if [[ "$WHAT" == all || "$WHAT" == loghub ]]; then
                 python3 -c 'import json,sys; d=json.load(sys.stdin); print("%-10s %-8s %8.4f %8.4f %10d %10d" % (sys.argv[1], sys.argv[2], d["GA"], d["FGA"], d["predicted_groups"], d["truth_groups"]))' "$ds" "$mode"
         done
     done
+fi
+
+if [[ "$WHAT" == loghub-extra || ( "$WHAT" == all && -n "${LOGHUB_EXTRA:-}" ) ]]; then
+    echo
+    echo "== Loghub samples outside ../shared (GA; EventId key), Drain3 with logparser's per-data-set settings on the same lines"
+    if [[ -z "${LOGHUB_EXTRA:-}" ]]; then
+        echo "LOGHUB_EXTRA is not set: point it at a folder of Loghub data sets (<DS>/<DS>_2k.log_structured.csv)" >&2
+        exit 2
+    fi
+    python3 "$HERE/loghub_extra.py" "$DRIVER" "$SCORERS/score_loghub.py" "$LOGHUB_EXTRA" --work "$WORK"
 fi
 
 if [[ "$WHAT" == all || "$WHAT" == chunks ]]; then
