@@ -69,7 +69,8 @@ final class MaskedLine {
                         if b &- 0x30 < 10 { digit = true } else if (b | 0x20) &- 0x61 >= 6 { hex = false }
                         i += 1
                     }
-                    if i + 1 < n, line[i] == 0x2E, let end = Self.dottedNameEnd(line, i, n) {
+                    // A link's host stays: a list of links differs by its hosts.
+                    if !urlLike, i + 1 < n, line[i] == 0x2E, let end = Self.dottedNameEnd(line, i, n) {
                         i = end
                         digit = true
                         pathLike = true
@@ -244,6 +245,7 @@ final class MaskedLine {
         var i = starts[index]
         let end = ends[index]
         var lastWasMark = false
+        var inURL = false
         while i < end {
             if out.count > limit { break }
             let byte = line[i]
@@ -256,7 +258,7 @@ final class MaskedLine {
                     if b &- 0x30 < 10 { digit = true } else if (b | 0x20) &- 0x61 >= 6 { hex = false }
                     i += 1
                 }
-                if i + 1 < end, line[i] == 0x2E, let nameEnd = Self.dottedNameEnd(line, i, end) {
+                if !inURL, i + 1 < end, line[i] == 0x2E, let nameEnd = Self.dottedNameEnd(line, i, end) {
                     i = nameEnd
                     digit = true
                 }
@@ -275,6 +277,7 @@ final class MaskedLine {
                 while i < end, line[i] <= 0x20 { i += 1 }
                 lastWasMark = false
             } else {
+                if byte == 0x3A, i + 2 < end, line[i + 1] == 0x2F, line[i + 2] == 0x2F { inURL = true }
                 out.append(byte)
                 lastWasMark = false
                 i += 1
