@@ -40,6 +40,8 @@ struct TemplateMiner {
 
     private(set) var clusters: [Cluster] = []
     private var buckets: [Bucket: [Int32]] = [:]
+    /// How many second tokens each first token has branched into.
+    private var secondTokens: [Bucket: Int] = [:]
     private var cache: [Seen: Int32] = [:]
     /// The id of the template that takes every shape once `maxTemplates` is reached.
     private(set) var overflowID: Int32? = nil
@@ -51,10 +53,10 @@ struct TemplateMiner {
         self.maxCacheEntries = max(0, maxCacheEntries)
     }
 
-    /// Tokens of the prefix tree under the length layer (Drain's depth 4 walks one, the depth 6
-    /// of its Linux, Mac and Android settings three): two separate `HBM brightnessIn` from
-    /// `HBM brightnessOut` without splitting a step's lines by the file they name.
-    static let prefixTokens = 2
+    /// Second tokens a first token branches into before new ones share the wildcard branch
+    /// (Drain's `max_children`): `HBM brightnessIn` and `HBM brightnessOut` stay apart, a
+    /// line per test name does not make a template per test.
+    static let maxSecondTokens = 8
 
     static let wildcardKey: UInt64 = 0x9E37_79B9_7F4A_7C15
 
@@ -156,18 +158,30 @@ struct TemplateMiner {
         return id
     }
 
-    /// The bucket of a line: its token count and its first `prefixTokens` tokens, where a token
-    /// that is all variable (`<*>`) and a file, path or dotted name after the first token
-    /// (`Compiling a.c`) take the wildcard key.
-    private func bucket(_ masked: MaskedLine) -> Bucket {
+    /// The bucket of a line: its token count and its first token, then, as Drain's prefix tree
+    /// does, its second: a `<*>` token, a file, path or dotted name (`Compiling a.c`), and any
+    /// new second token once a first token has `maxSecondTokens` of them (one line per test
+    /// name: `✓ testThatX (0.06 seconds)`) take the wildcard key.
+    private mutating func bucket(_ masked: MaskedLine) -> Bucket {
         guard masked.count > 0 else { return Bucket(count: 0, first: 0) }
-        var key = MaskedLine.fnvOffset
-        for i in 0..<min(masked.count, Self.prefixTokens) {
-            let flags = masked.flags[i]
-            let wild = flags & MaskedLine.allVariable != 0 || (i > 0 && flags & MaskedLine.pathLike != 0)
-            key = (key ^ (wild ? Self.wildcardKey : masked.hashes[i])) &* MaskedLine.fnvPrime
+        let first = masked.flags[0] & MaskedLine.allVariable != 0 ? Self.wildcardKey : masked.hashes[0]
+        let top = Bucket(count: masked.count, first: first)
+        guard masked.count > 1 else { return top }
+        let flags = masked.flags[1]
+        var second = Self.wildcardKey
+        if flags & (MaskedLine.allVariable | MaskedLine.pathLike) == 0 {
+            second = masked.hashes[1]
         }
-        return Bucket(count: masked.count, first: key)
+        var key = Bucket(count: masked.count, first: (first ^ second) &* MaskedLine.fnvPrime ^ 1)
+        if second != Self.wildcardKey, buckets[key] == nil {
+            let known = secondTokens[top, default: 0]
+            if known >= Self.maxSecondTokens {
+                key = Bucket(count: masked.count, first: (first ^ Self.wildcardKey) &* MaskedLine.fnvPrime ^ 1)
+            } else {
+                secondTokens[top] = known + 1
+            }
+        }
+        return key
     }
 
     /// The masked text of the line's first tokens, at most `patternBytes` in all.

@@ -74,6 +74,14 @@ import Testing
         }
     }
 
+    @Test func aLinePerTestNameDoesNotMakeATemplatePerTest() throws {
+        let text = (0..<300).map { "    ✓ testThatCase\($0 % 26 == 0 ? "" : "Number")\(["A", "B", "C"][$0 % 3])Works\(String(repeating: "X", count: $0 % 11)) (0.0\($0 % 9)\(0) seconds)" }
+            .joined(separator: "\n")
+        let (ids, analysis) = try perLine(text)
+        #expect(ids.count == 300)
+        #expect(analysis.templateCount <= TemplateMiner.maxSecondTokens + 1)
+    }
+
     @Test func aLeadingAddressOrDottedNameIsHeaderLikeADate() throws {
         // launchd job labels: a dotted name or an address before the message.
         let lines = ["com.apple.icloud.fmfd.heartbeat: scheduler_evaluate_activity told me to run this job",
