@@ -146,6 +146,12 @@ final class MaskedLine {
         if i < n, isLevel(i, line) || (i > 0 && i + 1 < n && isLetterLevel(i, line) && isComponent(i + 1, line)) {
             i += 1
             while i < n, isSeparator(i, line) { i += 1 }
+            // log4j's `LEVEL [thread] logger: message`: a thread name may hold spaces
+            // (`[IPC Server handler 1 on 9000]`), and the logger follows it.
+            if i < n, let end = bracketEnd(i, line) {
+                i = end
+                while i < n, isSeparator(i, line) { i += 1 }
+            }
             if i < n, isComponent(i, line) {
                 i += 1
                 while i < n, isSeparator(i, line) { i += 1 }
@@ -193,6 +199,18 @@ final class MaskedLine {
         let s = starts[index], e = ends[index]
         guard e - s >= 2 else { return false }
         return line[e - 1] == 0x3A || (line[s] == 0x5B && line[e - 1] == 0x5D)
+    }
+
+    /// The token after a bracketed name that starts at token `index` and ends within eight
+    /// tokens (`[main]`, `[IPC Server handler 1 on 9000]`), or nil.
+    private func bracketEnd(_ index: Int, _ line: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard line[starts[index]] == 0x5B else { return nil }
+        var k = index
+        while k < count, k < index + 8 {
+            if line[ends[k] - 1] == 0x5D { return k + 1 }
+            k += 1
+        }
+        return nil
     }
 
     /// The tokens of a syslog header (RFC 3164: `Jul  1 09:00:55 host tag[pid]: message`): the
