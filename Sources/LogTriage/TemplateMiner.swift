@@ -1,11 +1,12 @@
 /// Groups lines into templates the way Drain does (He et al., ICWS 2017), on masked tokens.
 ///
-/// Lines are bucketed by token count and their first token (a token with a variable
-/// part goes to a wildcard branch); inside a bucket a line joins the most similar template
-/// when at least `similarity` of its positions agree, and the positions that differ become
-/// wildcards. An exact-match cache on the masked line skips the search for lines seen before.
-/// Memory is bounded: past `maxTemplates` new shapes all land in one overflow template, and a
-/// template keeps at most `patternBytes` of text.
+/// Lines are bucketed by token count and their first two tokens (a `<*>` token, and a path in
+/// the second place, go to a wildcard branch); inside a bucket a line joins the most similar
+/// template when at least `similarity` of its positions agree, and the positions that differ
+/// become wildcards, except that a differing plain word (`startup`, `shutdown`) first starts a
+/// template of its own, `maxVariants` times per family. An exact-match cache on the masked line
+/// skips the search for lines seen before. Memory is bounded: past `maxTemplates` new shapes
+/// all land in one overflow template, and a template keeps at most `patternBytes` of text.
 struct TemplateMiner {
     struct Cluster {
         var tokens: [UInt64]
@@ -16,6 +17,10 @@ struct TemplateMiner {
         var firstLine: Int
         var lastLine: Int
         var sample: String
+        /// Positions holding a plain word: no variable part, no path.
+        var plain: [Bool] = []
+        /// Templates split off this one's family because a plain word differed.
+        var variants = 0
     }
 
     /// A bucket of the prefix tree: the token count and the first token (or `wildcardKey`).
@@ -88,7 +93,9 @@ struct TemplateMiner {
         let id: Int32
         // One differing token out of three or more is always a variable (`Compiling a.c`).
         let threshold = n >= 3 ? min(similarity, Double(n - 1) / Double(n)) : similarity
-        if best >= 0, bestScore >= threshold || n == 0 {
+        let split = best >= 0 && clusters[Int(best)].variants < Self.maxVariants
+            && Self.differsInAPlainWord(masked, clusters[Int(best)])
+        if best >= 0, bestScore >= threshold || n == 0, !split {
             id = best
             merge(masked, into: Int(best))
             clusters[Int(best)].count += 1
@@ -104,8 +111,11 @@ struct TemplateMiner {
                 count: 1,
                 firstLine: lineNumber,
                 lastLine: lineNumber,
-                sample: Self.sampleText(line)
+                sample: Self.sampleText(line),
+                plain: (0..<n).map { masked.flags[$0] & (MaskedLine.hasVariable | MaskedLine.pathLike) == 0 },
+                variants: split ? clusters[Int(best)].variants + 1 : 0
             ))
+            if split { clusters[Int(best)].variants += 1 }
             buckets[key, default: []].append(id)
         }
         if cache.count >= maxCacheEntries { cache.removeAll(keepingCapacity: true) }
@@ -135,6 +145,23 @@ struct TemplateMiner {
         }
         return (same, wild)
     }
+
+    /// Whether the line has another plain word where the template has one (`startup` and
+    /// `shutdown`, `HTTPS` and `SOCKS5`).
+    private static func differsInAPlainWord(_ masked: MaskedLine, _ cluster: Cluster) -> Bool {
+        guard cluster.plain.count == cluster.tokens.count else { return false }
+        for i in cluster.tokens.indices where !cluster.wildcard[i] && cluster.plain[i]
+            && cluster.tokens[i] != masked.hashes[i]
+            && masked.flags[i] & (MaskedLine.hasVariable | MaskedLine.pathLike) == 0 {
+            return true
+        }
+        return false
+    }
+
+    /// Templates a family splits into over plain words before the word becomes a wildcard:
+    /// `startup` and `shutdown` stay apart, the user names of `Failed password for NAME` merge
+    /// after a few.
+    static let maxVariants = 4
 
     private mutating func merge(_ masked: MaskedLine, into index: Int) {
         // Same bucket, same token count: `tokens.indices` is `0..<masked.count`.

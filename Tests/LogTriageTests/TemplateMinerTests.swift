@@ -79,7 +79,19 @@ import Testing
             .joined(separator: "\n")
         let (ids, analysis) = try perLine(text)
         #expect(ids.count == 300)
-        #expect(analysis.templateCount <= TemplateMiner.maxSecondTokens + 1)
+        // Eight test names branch, the rest share the wildcard branch and split a few times.
+        #expect(analysis.templateCount <= TemplateMiner.maxSecondTokens + TemplateMiner.maxVariants + 1)
+    }
+
+    @Test func aDifferentPlainWordStartsATemplateUntilAFamilyHasManyOfThem() throws {
+        let apart = ["cupsd startup succeeded", "cupsd shutdown succeeded", "cupsd startup succeeded",
+                     "cupsd shutdown succeeded"]
+        let ids = try perLine(apart.joined(separator: "\n")).ids
+        #expect(ids[0] == ids[2] && ids[1] == ids[3] && ids[0] != ids[1])
+        let names = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]
+        let (many, analysis) = try perLine(names.map { "Started job \($0)" }.joined(separator: "\n"))
+        #expect(Set(many).count == TemplateMiner.maxVariants + 1)
+        #expect(analysis.templateCount == TemplateMiner.maxVariants + 1)
     }
 
     @Test func aLeadingAddressOrDottedNameIsHeaderLikeADate() throws {
