@@ -101,7 +101,8 @@ struct TemplateMiner {
             clusters[Int(best)].count += 1
             clusters[Int(best)].lastLine = lineNumber
         } else if clusters.count >= maxTemplates {
-            return overflow(lineNumber: lineNumber)
+            // Cached like any other answer: a shape seen again past the cap is not searched again.
+            id = overflow(lineNumber: lineNumber)
         } else {
             id = Int32(clusters.count)
             clusters.append(Cluster(
