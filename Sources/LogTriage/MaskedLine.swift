@@ -13,6 +13,9 @@ final class MaskedLine {
     static let pathLike: UInt8 = 4
     /// The token holds `://`: an address, which a leading header may carry.
     static let urlLike: UInt8 = 8
+    /// The token is one word of capitals then digits (`SOCKS5`, `HTTP2`, `MD5`): variable, but
+    /// a name where a template has a plain word.
+    static let namedVariable: UInt8 = 16
     /// Tokens kept per line; the rest fold into the last one.
     static let capacity = 256
 
@@ -58,10 +61,19 @@ final class MaskedLine {
             var lastWasMark = false
             var pathLike = false
             var urlLike = false
+            var words = 0
+            var named = false
             while i < n, line[i] > 0x20 {
                 let byte = line[i]
                 if Self.isAlnum(byte) {
                     let wordStart = i
+                    words += 1
+                    var capitals = 0
+                    while wordStart + capitals < n, line[wordStart + capitals] &- 0x41 < 26 { capitals += 1 }
+                    var trailing = wordStart + capitals
+                    while trailing < n, Self.isDigit(line[trailing]) { trailing += 1 }
+                    named = capitals >= 2 && trailing > wordStart + capitals
+                        && (trailing == n || !Self.isAlnum(line[trailing]))
                     var digit = false
                     var hex = true
                     while i < n, Self.isAlnum(line[i]) {
@@ -111,6 +123,9 @@ final class MaskedLine {
                 continue
             }
             var flag: UInt8 = (pathLike ? Self.pathLike : 0) | (urlLike ? Self.urlLike : 0)
+            if named, words == 1, anyVariable, !pathLike, Self.isAlnum(line[tokenStart]), Self.isAlnum(line[i - 1]) {
+                flag |= Self.namedVariable
+            }
             if anyVariable {
                 flag |= Self.hasVariable
                 if !anyLiteralWord { flag |= Self.allVariable }
@@ -121,6 +136,7 @@ final class MaskedLine {
             ends[count] = i
             count += 1
         }
+        foldQuantities(line)
         dropHeader(line)
         collapseRepeats()
         for k in 0..<count {
@@ -129,6 +145,76 @@ final class MaskedLine {
         }
         lineHash = whole ^ UInt64(count)
     }
+
+    /// Makes a quantity one token whatever its notation: a parenthesised restatement of the
+    /// quantity before it (`1190 bytes (1.16 KB) sent`) is dropped, and a number with its time unit
+    /// (`<1 sec`, `12 ms`) becomes one variable token, as `00:01` is.
+    private func foldQuantities(_ line: UnsafeBufferPointer<UInt8>) {
+        let n = count
+        guard n > 1 else { return }
+        var write = 0
+        var read = 0
+        while read < n {
+            if read + 1 < n, flags[read] & Self.hasVariable != 0 {
+                let s = starts[read], e = ends[read]
+                let unitStart = starts[read + 1], unitEnd = ends[read + 1]
+                if write >= 2, line[s] == 0x28, e - s >= 2, Self.isDigit(line[s + 1]), Self.isNumber(line, s + 1, e),
+                   line[unitEnd - 1] == 0x29, Self.isUnit(line, unitStart, unitEnd - 1, sizes: true),
+                   Self.isUnit(line, starts[write - 1], ends[write - 1], sizes: true),
+                   Self.isDigit(line[ends[write - 2] - 1]) {
+                    read += 2
+                    continue
+                }
+                if Self.isDigit(line[e - 1]), Self.isUnit(line, unitStart, unitEnd, sizes: false) {
+                    hashes[write] = (hashes[read] ^ 0x7A) &* Self.fnvPrime
+                    flags[write] = flags[read]
+                    starts[write] = s
+                    ends[write] = unitEnd
+                    write += 1
+                    read += 2
+                    continue
+                }
+            }
+            if write != read {
+                hashes[write] = hashes[read]
+                flags[write] = flags[read]
+                starts[write] = starts[read]
+                ends[write] = ends[read]
+            }
+            write += 1
+            read += 1
+        }
+        count = write
+    }
+
+    /// Whether `line[start..<end]` is a number: digits with `.` or `,` between them.
+    private static func isNumber(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        guard start < end else { return false }
+        for k in start..<end where !isDigit(line[k]) && line[k] != 0x2E && line[k] != 0x2C { return false }
+        return true
+    }
+
+    /// A unit of time (`s`, `ms`, `sec`, `seconds`, `min`, `hours`), or with `sizes` also of
+    /// size (`B`, `KB`, `MiB`, `bytes`) and `%`.
+    private static func isUnit(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, sizes: Bool) -> Bool {
+        let length = end - start
+        guard length >= 1, length <= 7 else { return false }
+        var key: UInt64 = 0
+        for k in start..<end {
+            let b = line[k]
+            guard b == 0x25 || (b | 0x20) &- 0x61 < 26 else { return false }
+            key = key << 8 | UInt64(b == 0x25 ? b : b | 0x20)
+        }
+        return timeUnits.contains(key) || (sizes && sizeUnits.contains(key))
+    }
+
+    private static func unitKeys(_ words: [String]) -> Set<UInt64> {
+        Set(words.map { $0.utf8.reduce(UInt64(0)) { $0 << 8 | UInt64($1) } })
+    }
+
+    static let timeUnits = unitKeys(["s", "ms", "us", "ns", "sec", "secs", "second", "seconds", "msec", "msecs",
+                                     "min", "mins", "minute", "minutes", "h", "hr", "hrs", "hour", "hours"])
+    static let sizeUnits = unitKeys(["b", "kb", "mb", "gb", "tb", "kib", "mib", "gib", "tib", "byte", "bytes", "%"])
 
     /// How many leading tokens were a header (timestamp, pid, level, component) and were dropped.
     private(set) var headerTokens = 0
@@ -142,6 +228,15 @@ final class MaskedLine {
         let n = count
         var i = syslogHeader(line)
         while i < n, i < 8, flags[i] & (Self.allVariable | Self.urlLike) != 0 || isSeparator(i, line) { i += 1 }
+        // `[time] program - message` (Proxifier, many daemons): a name of one or two tokens
+        // between the time and a lone `-`.
+        if i > 0, i < n, !isLevel(i, line) {
+            if i + 2 < n, isDash(i + 1, line) {
+                i += 2
+            } else if i + 3 < n, isDash(i + 2, line), !isDash(i + 1, line) {
+                i += 3
+            }
+        }
         // logcat's threadtime format has a one-letter level (`D WindowManager:`) after its header.
         if i < n, isLevel(i, line) || (i > 0 && i + 1 < n && isLetterLevel(i, line) && isComponent(i + 1, line)) {
             i += 1
@@ -193,6 +288,10 @@ final class MaskedLine {
         guard e - s <= 2 else { return false }
         for k in s..<e where line[k] != 0x2D && line[k] != 0x7C && line[k] != 0x3A { return false }
         return true
+    }
+
+    private func isDash(_ index: Int, _ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        ends[index] - starts[index] == 1 && line[starts[index]] == 0x2D
     }
 
     private func isComponent(_ index: Int, _ line: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -332,6 +431,12 @@ final class MaskedLine {
     static func isNameByte(_ byte: UInt8) -> Bool {
         isAlnum(byte) || byte == 0x5F || byte == 0x2D
     }
+
+    @inline(__always)
+    static func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
+
+    @inline(__always)
+    static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) &- 0x61 < 26 }
 
     @inline(__always)
     static func isAlnum(_ byte: UInt8) -> Bool {

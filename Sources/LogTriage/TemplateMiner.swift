@@ -153,7 +153,8 @@ struct TemplateMiner {
         guard cluster.plain.count == cluster.tokens.count else { return false }
         for i in cluster.tokens.indices where !cluster.wildcard[i] && cluster.plain[i]
             && cluster.tokens[i] != masked.hashes[i]
-            && masked.flags[i] & (MaskedLine.hasVariable | MaskedLine.pathLike) == 0 {
+            && (masked.flags[i] & (MaskedLine.hasVariable | MaskedLine.pathLike) == 0
+                || masked.flags[i] & MaskedLine.namedVariable != 0) {
             return true
         }
         return false

@@ -105,6 +105,43 @@ import Testing
         #expect(ids[3] != ids[0])
     }
 
+    @Test func aQuantityIsOneValueWhateverItsNotation() throws {
+        // Sizes restated in parentheses and durations written with a unit or as a clock.
+        let lines = ["proxy.example.com:5070 close, 0 bytes sent, 0 bytes received, lifetime 00:01",
+                     "proxy.example.com:5070 close, 1190 bytes (1.16 KB) sent, 1671 bytes (1.63 KB) received, lifetime <1 sec",
+                     "proxy.example.com:5070 close, 451 bytes sent, 18846 bytes (18.4 KB) received, lifetime 12 ms",
+                     "proxy.example.com:5070 open through proxy proxy.example.com:5070 HTTPS"]
+        let ids = try perLine(lines.joined(separator: "\n")).ids
+        #expect(ids[0] == ids[1] && ids[1] == ids[2])
+        #expect(ids[3] != ids[0])
+        // A name's parenthesised time is not a restatement: a line per test keeps its shape.
+        let masked = MaskedLine()
+        var line = "✓ testThatItWorks (0.06 seconds)"
+        line.withUTF8 { masked.mask($0) }
+        #expect(masked.count == 4)
+    }
+
+    @Test func aProtocolNameWithADigitIsAWordWhereATemplateHasAWord() throws {
+        let lines = ["10.0.0.1:443 open through proxy proxy.example.com:5070 HTTPS",
+                     "10.0.0.2:443 open through proxy proxy.example.com:5070 HTTPS",
+                     "10.0.0.3:22 open through proxy socks.example.com:5070 SOCKS5",
+                     "10.0.0.4:443 open through proxy proxy.example.com:5070 HTTPS",
+                     "Invalid user test9 from 10.0.0.5", "Invalid user test7 from 10.0.0.6"]
+        let ids = try perLine(lines.joined(separator: "\n")).ids
+        #expect(ids[0] == ids[1] && ids[1] == ids[3])
+        #expect(ids[2] != ids[0])
+        // Lower-case names with digits are values (user names, hosts).
+        #expect(ids[4] == ids[5])
+    }
+
+    @Test func aProgramBetweenTheTimeAndADashIsHeader() throws {
+        let raw = ["[10.30 16:49:06] chrome.exe - proxy.example.com:5070 open through proxy proxy.example.com:5070 HTTPS",
+                   "[10.30 16:49:07] QQ.exe - proxy.example.com:5070 open through proxy proxy.example.com:5070 HTTPS",
+                   "[10.30 21:08:03] spoolsv.exe *64 - proxy.example.com:5070 open through proxy proxy.example.com:5070 HTTPS"]
+        let ids = try perLine(raw.joined(separator: "\n")).ids
+        #expect(ids[0] == ids[1] && ids[1] == ids[2])
+    }
+
     @Test func variableLengthListsDoNotSplitATemplate() throws {
         let text = """
             BLOCK* ask 10.250.14.224:50010 to delete  blk_-6015264325627917406
