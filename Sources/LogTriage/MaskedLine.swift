@@ -226,8 +226,32 @@ final class MaskedLine {
     private func dropHeader(_ line: UnsafeBufferPointer<UInt8>) {
         headerTokens = 0
         let n = count
-        var i = syslogHeader(line)
+        let syslog = syslogHeader(line)
+        var i = syslog
         while i < n, i < 8, flags[i] & (Self.allVariable | Self.urlLike) != 0 || isSeparator(i, line) { i += 1 }
+        // A record of fixed columns (`id node component state time flag message`): up to four
+        // name columns after a leading value, closed by two values in a row.
+        if syslog == 0, i > 0, i < n {
+            var j = i + 1
+            while j < i + 5, j + 2 < n, flags[j] & Self.allVariable == 0 || flags[j + 1] & Self.allVariable == 0 {
+                j += 1
+            }
+            if j < i + 5, j + 2 < n, flags[j] & Self.allVariable != 0, flags[j + 1] & Self.allVariable != 0,
+               (i..<j).allSatisfy({ flags[$0] & Self.allVariable == 0 && !isLevel($0, line) }) {
+                i = j + 2
+                while i < n, i < 12, flags[i] & (Self.allVariable | Self.urlLike) != 0 || isSeparator(i, line) { i += 1 }
+            }
+        }
+        // Columns of node names and capitals between the time and a level
+        // (`R25-M0-N7-C:J02-U01 RAS KERNEL INFO`) belong to the header too.
+        if syslog == 0, i > 0, i < n, !isLevel(i, line) {
+            var k = i
+            while k < n - 1, k < i + 8, !isLevel(k, line),
+                  flags[k] & Self.hasVariable != 0 || isCapitalWord(k, line) {
+                k += 1
+            }
+            if k > i, k < n - 1, isLevel(k, line) { i = k }
+        }
         // `[time] program - message` (Proxifier, many daemons): a name of one or two tokens
         // between the time and a lone `-`.
         if i > 0, i < n, !isLevel(i, line) {
@@ -287,6 +311,14 @@ final class MaskedLine {
         let s = starts[index], e = ends[index]
         guard e - s <= 2 else { return false }
         for k in s..<e where line[k] != 0x2D && line[k] != 0x7C && line[k] != 0x3A { return false }
+        return true
+    }
+
+    /// A word of two or more capitals (`RAS`, `KERNEL`), as header columns are.
+    private func isCapitalWord(_ index: Int, _ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        let s = starts[index], e = ends[index]
+        guard e - s >= 2 else { return false }
+        for k in s..<e where line[k] &- 0x41 >= 26 { return false }
         return true
     }
 

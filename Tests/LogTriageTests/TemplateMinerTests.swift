@@ -142,6 +142,26 @@ import Testing
         #expect(ids[0] == ids[1] && ids[1] == ids[2])
     }
 
+    @Test func headerColumnsBeforeTheMessageAreDropped() throws {
+        // Fixed columns closed by two values (id node component state time flag), and node
+        // names with capitals before a level: the message alone decides the template.
+        let columns = ["2579921 node-140 node status 1074216940 1 running",
+                       "2286759 full partition status 1061219795 -1 running",
+                       "2567354 node-147 node status 1074098611 1 not responding"]
+        let ids = try perLine(columns.joined(separator: "\n")).ids
+        #expect(ids[0] == ids[1] && ids[2] != ids[0])
+        let nodes = ["- 1117955341 2005.06.05 R25-M0-N7-C:J02-U01 2005-06-05-00.09.01.903373 R25-M0-N7-C:J02-U01 RAS KERNEL INFO generating core.2275",
+                     "- 1117984124 2005.06.05 R36-M1-NF-C:J11-U01 2005-06-05-08.08.44.281729 R36-M1-NF-C:J11-U01 RAS KERNEL INFO generating core.6545",
+                     "- 1118765825 2005.06.14 R13-M0-NA-C:J15-U01 2005-06-14-09.17.05.516605 R13-M0-NA-C:J15-U01 RAS KERNEL FATAL instruction address: 0x00004ed8"]
+        let nodeIDs = try perLine(nodes.joined(separator: "\n")).ids
+        #expect(nodeIDs[0] == nodeIDs[1] && nodeIDs[2] != nodeIDs[0])
+        // A message with two values in a row after a syslog header keeps its words.
+        let syslog = ["Jun 14 15:16:01 combo sshd[19939]: connection from 10.0.0.1 (10.0.0.1) at noon",
+                      "Jun 14 15:16:02 combo ftpd[19940]: session from 10.0.0.2 (10.0.0.2) at noon"]
+        let syslogIDs = try perLine(syslog.joined(separator: "\n")).ids
+        #expect(syslogIDs[0] != syslogIDs[1])
+    }
+
     @Test func variableLengthListsDoNotSplitATemplate() throws {
         let text = """
             BLOCK* ask 10.250.14.224:50010 to delete  blk_-6015264325627917406
