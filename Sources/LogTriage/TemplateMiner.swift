@@ -33,12 +33,6 @@ struct TemplateMiner {
         var first: UInt64
     }
 
-    /// An exact masked line: the cache answers only for a line of the same token count.
-    struct Seen: Hashable {
-        var count: Int
-        var hash: UInt64
-    }
-
     let similarity: Double
     let maxTemplates: Int
     let maxCacheEntries: Int
@@ -47,7 +41,7 @@ struct TemplateMiner {
     private var buckets: [Bucket: [Int32]] = [:]
     /// How many second tokens each first token has branched into.
     private var secondTokens: [Bucket: Int] = [:]
-    private var cache: [Seen: Int32] = [:]
+    private var cache: SeenLines
     /// The id of the template that takes every shape once `maxTemplates` is reached.
     private(set) var overflowID: Int32? = nil
 
@@ -56,6 +50,7 @@ struct TemplateMiner {
         // Ids are Int32 and one id is kept for the overflow template.
         self.maxTemplates = min(max(0, maxTemplates), Int(Int32.max) - 1)
         self.maxCacheEntries = max(0, maxCacheEntries)
+        cache = SeenLines(limit: maxCacheEntries)
     }
 
     /// Second tokens a first token branches into before new ones share the wildcard branch
@@ -70,8 +65,7 @@ struct TemplateMiner {
 
     /// Assigns the masked line to a template and returns its id.
     mutating func add(_ masked: MaskedLine, line: UnsafeBufferPointer<UInt8>, lineNumber: Int) -> Int32 {
-        let seen = Seen(count: masked.count, hash: masked.lineHash)
-        if let id = cache[seen] {
+        if let id = cache.lookup(count: masked.count, hash: masked.lineHash) {
             clusters[Int(id)].count += 1
             clusters[Int(id)].lastLine = lineNumber
             return id
@@ -119,8 +113,7 @@ struct TemplateMiner {
             if split { clusters[Int(best)].variants += 1 }
             buckets[key, default: []].append(id)
         }
-        if cache.count >= maxCacheEntries { cache.removeAll(keepingCapacity: true) }
-        if maxCacheEntries > 0 { cache[seen] = id }
+        cache.insert(count: masked.count, hash: masked.lineHash, id: id)
         return id
     }
 
