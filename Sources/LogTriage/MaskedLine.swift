@@ -3,7 +3,8 @@
 /// A token's alphanumeric words are variable when they hold a digit (numbers, hex, ids, IPs,
 /// versions, times), are runs of eight or more hex letters (ids without a digit), are day and
 /// month names, or are dotted names of three or more parts (hosts, packages, classes);
-/// punctuation and other words are kept. Each token becomes a 64-bit hash of its masked form,
+/// punctuation and other words are kept. A quantity is one token whatever its notation
+/// (`<1 sec`, and `1190 bytes (1.16 KB)` without its restatement). Each token becomes a 64-bit hash of its masked form,
 /// so `blk_-123` and `blk_-9` hash alike and two lines of one template compare by integers.
 /// The buffers are reused from line to line.
 final class MaskedLine {
@@ -43,6 +44,9 @@ final class MaskedLine {
     static let fnvOffset: UInt64 = 0xcbf2_9ce4_8422_2325
     static let fnvPrime: UInt64 = 0x0000_0100_0000_01B3
     static let variableMark: UInt8 = 0x01
+    /// Mixed into a number's hash when its time unit joins it: `12 ms` hashes alike for any
+    /// number and unit.
+    static let quantityMark: UInt64 = 0x7A
 
     /// Cuts and masks `line`; at most `capacity` tokens are kept (the rest fold into the last).
     func mask(_ line: UnsafeBufferPointer<UInt8>) {
@@ -62,18 +66,12 @@ final class MaskedLine {
             var pathLike = false
             var urlLike = false
             var words = 0
-            var named = false
+            var namedEnd = -1
             while i < n, line[i] > 0x20 {
                 let byte = line[i]
                 if Self.isAlnum(byte) {
                     let wordStart = i
                     words += 1
-                    var capitals = 0
-                    while wordStart + capitals < n, line[wordStart + capitals] &- 0x41 < 26 { capitals += 1 }
-                    var trailing = wordStart + capitals
-                    while trailing < n, Self.isDigit(line[trailing]) { trailing += 1 }
-                    named = capitals >= 2 && trailing > wordStart + capitals
-                        && (trailing == n || !Self.isAlnum(line[trailing]))
                     var digit = false
                     var hex = true
                     while i < n, Self.isAlnum(line[i]) {
@@ -81,6 +79,7 @@ final class MaskedLine {
                         if b &- 0x30 < 10 { digit = true } else if (b | 0x20) &- 0x61 >= 6 { hex = false }
                         i += 1
                     }
+                    if digit, wordStart == tokenStart, Self.isCapitalsThenDigits(line, wordStart, i) { namedEnd = i }
                     // A link's host stays: a list of links differs by its hosts.
                     if !urlLike, i + 1 < n, line[i] == 0x2E, let end = Self.dottedNameEnd(line, i, n) {
                         i = end
@@ -123,9 +122,7 @@ final class MaskedLine {
                 continue
             }
             var flag: UInt8 = (pathLike ? Self.pathLike : 0) | (urlLike ? Self.urlLike : 0)
-            if named, words == 1, anyVariable, !pathLike, Self.isAlnum(line[tokenStart]), Self.isAlnum(line[i - 1]) {
-                flag |= Self.namedVariable
-            }
+            if words == 1, namedEnd == i { flag |= Self.namedVariable }
             if anyVariable {
                 flag |= Self.hasVariable
                 if !anyLiteralWord { flag |= Self.allVariable }
@@ -166,7 +163,7 @@ final class MaskedLine {
                     continue
                 }
                 if Self.isDigit(line[e - 1]), Self.isUnit(line, unitStart, unitEnd, sizes: false) {
-                    hashes[write] = (hashes[read] ^ 0x7A) &* Self.fnvPrime
+                    hashes[write] = (hashes[read] ^ Self.quantityMark) &* Self.fnvPrime
                     flags[write] = flags[read]
                     starts[write] = s
                     ends[write] = unitEnd
@@ -221,46 +218,20 @@ final class MaskedLine {
 
     /// Drops a leading header so lines group by their message: leading tokens that are all
     /// variable (dates, times, pids) and `-` separators, then a level word (`INFO`, `[error]`,
-    /// `W:`) with the component after it (`dfs.DataNode:`, `[main]`). Without a level only the
-    /// variable tokens go. A line that would be left empty keeps everything.
+    /// `W:`) with the component after it (`dfs.DataNode:`, `[main]`). Without a syslog header,
+    /// name columns between the values and the message go too: fixed columns closed by two
+    /// values, node names and capitals before a level, and `program -`. Without a level only
+    /// the header's values and names go. A line that would be left empty keeps everything.
     private func dropHeader(_ line: UnsafeBufferPointer<UInt8>) {
         headerTokens = 0
         let n = count
         let syslog = syslogHeader(line)
-        var i = syslog
-        while i < n, i < 8, flags[i] & (Self.allVariable | Self.urlLike) != 0 || isSeparator(i, line) { i += 1 }
-        // A record of fixed columns (`id node component state time flag message`): up to four
-        // name columns after a leading value, closed by two values in a row.
+        var i = skipValues(from: syslog, before: 8, line)
         if syslog == 0, i > 0, i < n {
-            var j = i + 1
-            while j < i + 5, j + 2 < n, flags[j] & Self.allVariable == 0 || flags[j + 1] & Self.allVariable == 0 {
-                j += 1
-            }
-            if j < i + 5, j + 2 < n, flags[j] & Self.allVariable != 0, flags[j + 1] & Self.allVariable != 0,
-               (i..<j).allSatisfy({ flags[$0] & Self.allVariable == 0 && !isLevel($0, line) }) {
-                i = j + 2
-                while i < n, i < 12, flags[i] & (Self.allVariable | Self.urlLike) != 0 || isSeparator(i, line) { i += 1 }
-            }
+            if let end = fixedColumnsEnd(from: i, line) { i = skipValues(from: end, before: 12, line) }
+            if i < n, let level = levelAfterColumns(from: i, line) { i = level }
         }
-        // Columns of node names and capitals between the time and a level
-        // (`R25-M0-N7-C:J02-U01 RAS KERNEL INFO`) belong to the header too.
-        if syslog == 0, i > 0, i < n, !isLevel(i, line) {
-            var k = i
-            while k < n - 1, k < i + 8, !isLevel(k, line),
-                  flags[k] & Self.hasVariable != 0 || isCapitalWord(k, line) {
-                k += 1
-            }
-            if k > i, k < n - 1, isLevel(k, line) { i = k }
-        }
-        // `[time] program - message` (Proxifier, many daemons): a name of one or two tokens
-        // between the time and a lone `-`.
-        if i > 0, i < n, !isLevel(i, line) {
-            if i + 2 < n, isDash(i + 1, line) {
-                i += 2
-            } else if i + 3 < n, isDash(i + 2, line), !isDash(i + 1, line) {
-                i += 3
-            }
-        }
+        if i > 0, i < n, let end = programEnd(from: i, line) { i = end }
         // logcat's threadtime format has a one-letter level (`D WindowManager:`) after its header.
         if i < n, isLevel(i, line) || (i > 0 && i + 1 < n && isLetterLevel(i, line) && isComponent(i + 1, line)) {
             i += 1
@@ -285,6 +256,45 @@ final class MaskedLine {
             ends[k - i] = ends[k]
         }
         count = n - i
+    }
+
+    /// The first token from `index` on that is not a value (all variable, or an address) or a
+    /// separator, looking no further than token `limit`.
+    private func skipValues(from index: Int, before limit: Int, _ line: UnsafeBufferPointer<UInt8>) -> Int {
+        var i = index
+        while i < count, i < limit, flags[i] & (Self.allVariable | Self.urlLike) != 0 || isSeparator(i, line) { i += 1 }
+        return i
+    }
+
+    /// Where a record of fixed columns ends (`id node component state time flag message`): up
+    /// to four name columns from `index`, closed by two values in a row, with a message after.
+    private func fixedColumnsEnd(from index: Int, _ line: UnsafeBufferPointer<UInt8>) -> Int? {
+        let isValue = { (k: Int) in self.flags[k] & Self.allVariable != 0 }
+        for j in (index + 1)..<max(index + 1, min(index + 5, count - 2)) where isValue(j) && isValue(j + 1) {
+            let names = (index..<j).allSatisfy { !isValue($0) && !isLevel($0, line) }
+            return names ? j + 2 : nil
+        }
+        return nil
+    }
+
+    /// The level after columns of node names and capitals from `index`
+    /// (`R25-M0-N7-C:J02-U01 RAS KERNEL INFO`), when one comes within eight tokens.
+    private func levelAfterColumns(from index: Int, _ line: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard !isLevel(index, line) else { return nil }
+        var k = index
+        while k < count - 1, k < index + 8, !isLevel(k, line), flags[k] & Self.hasVariable != 0 || isCapitalWord(k, line) {
+            k += 1
+        }
+        return k > index && k < count - 1 && isLevel(k, line) ? k : nil
+    }
+
+    /// The message's first token after `[time] program - message` (Proxifier, many daemons):
+    /// a name of one or two tokens from `index`, then a lone `-`.
+    private func programEnd(from index: Int, _ line: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard !isLevel(index, line) else { return nil }
+        if index + 2 < count, isDash(index + 1, line) { return index + 2 }
+        if index + 3 < count, isDash(index + 2, line), !isDash(index + 1, line) { return index + 3 }
+        return nil
     }
 
     /// Folds a run of identical variable tokens (`blk_<*> blk_<*> blk_<*>`) into one, so a
@@ -467,8 +477,14 @@ final class MaskedLine {
     @inline(__always)
     static func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
 
-    @inline(__always)
-    static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) &- 0x61 < 26 }
+    /// Two or more capitals, then digits only (`SOCKS5`, `HTTP2`, `MD5`).
+    static func isCapitalsThenDigits(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        var k = start
+        while k < end, line[k] &- 0x41 < 26 { k += 1 }
+        guard k - start >= 2, k < end else { return false }
+        while k < end, isDigit(line[k]) { k += 1 }
+        return k == end
+    }
 
     @inline(__always)
     static func isAlnum(_ byte: UInt8) -> Bool {

@@ -35,7 +35,6 @@ struct TemplateMiner {
 
     let similarity: Double
     let maxTemplates: Int
-    let maxCacheEntries: Int
 
     private(set) var clusters: [Cluster] = []
     private var buckets: [Bucket: [Int32]] = [:]
@@ -49,7 +48,6 @@ struct TemplateMiner {
         self.similarity = similarity
         // Ids are Int32 and one id is kept for the overflow template.
         self.maxTemplates = min(max(0, maxTemplates), Int(Int32.max) - 1)
-        self.maxCacheEntries = max(0, maxCacheEntries)
         cache = SeenLines(limit: maxCacheEntries)
     }
 

@@ -12,6 +12,11 @@ import Testing
         return (ids, analysis)
     }
 
+    /// The template id of each line.
+    func templateIDs(_ lines: [String]) throws -> [Int] {
+        try perLine(lines.joined(separator: "\n")).ids
+    }
+
     @Test func tenThousandNearIdenticalLinesFoldIntoOne() throws {
         let text = (0..<10_000).map {
             "2024-05-0\($0 % 9 + 1)T12:00:\(String(format: "%02d", $0 % 60))Z INFO [worker-\($0 % 8)] GET /api/items/\($0 * 7919) 200 \($0 % 300)ms from 10.0.\($0 % 255).\($0 % 7)"
@@ -49,8 +54,8 @@ import Testing
         let raw = ["081109 203615 148 INFO dfs.DataNode$PacketResponder: " + content[0],
                    "081109 203807 222 INFO dfs.DataNode$DataXceiver: " + content[1],
                    "081110 100112 35 WARN dfs.DataNode$PacketResponder: " + content[2]]
-        let a = try perLine(content.joined(separator: "\n")).ids
-        let b = try perLine(raw.joined(separator: "\n")).ids
+        let a = try templateIDs(content)
+        let b = try templateIDs(raw)
         #expect(a[0] == a[2] && a[0] != a[1])
         #expect(b[0] == b[2] && b[0] != b[1])
     }
@@ -68,7 +73,7 @@ import Testing
                       "Jul  2 11:21:07 authorMacBook-Pro kernel[0]: " + content[2],
                       "Jul  3 17:03:41 airbears2-10-142-110-255 kernel[0]: " + content[3]]
         for lines in [content, logcat, syslog] {
-            let ids = try perLine(lines.joined(separator: "\n")).ids
+            let ids = try templateIDs(lines)
             #expect(ids[0] == ids[2])
             #expect(Set([ids[0], ids[1], ids[3]]).count == 3, "\(lines)")
         }
@@ -86,7 +91,7 @@ import Testing
     @Test func aDifferentPlainWordStartsATemplateUntilAFamilyHasManyOfThem() throws {
         let apart = ["cupsd startup succeeded", "cupsd shutdown succeeded", "cupsd startup succeeded",
                      "cupsd shutdown succeeded"]
-        let ids = try perLine(apart.joined(separator: "\n")).ids
+        let ids = try templateIDs(apart)
         #expect(ids[0] == ids[2] && ids[1] == ids[3] && ids[0] != ids[1])
         let names = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]
         let (many, analysis) = try perLine(names.map { "Started job \($0)" }.joined(separator: "\n"))
@@ -100,7 +105,7 @@ import Testing
                      "com.apple.ical.sync.x-coredata://DB05755C-483D/CalDAVPrincipal/p11: scheduler_evaluate_activity told me to run this job",
                      "com.apple.SoftwareUpdate.Activity: scheduler_evaluate_activity told me to run this job",
                      "Link checker: 301 https://github.com/a/b"]
-        let ids = try perLine(lines.joined(separator: "\n")).ids
+        let ids = try templateIDs(lines)
         #expect(ids[0] == ids[1] && ids[1] == ids[2])
         #expect(ids[3] != ids[0])
     }
@@ -111,7 +116,7 @@ import Testing
                      "proxy.example.com:5070 close, 1190 bytes (1.16 KB) sent, 1671 bytes (1.63 KB) received, lifetime <1 sec",
                      "proxy.example.com:5070 close, 451 bytes sent, 18846 bytes (18.4 KB) received, lifetime 12 ms",
                      "proxy.example.com:5070 open through proxy proxy.example.com:5070 HTTPS"]
-        let ids = try perLine(lines.joined(separator: "\n")).ids
+        let ids = try templateIDs(lines)
         #expect(ids[0] == ids[1] && ids[1] == ids[2])
         #expect(ids[3] != ids[0])
         // A name's parenthesised time is not a restatement: a line per test keeps its shape.
@@ -127,7 +132,7 @@ import Testing
                      "10.0.0.3:22 open through proxy socks.example.com:5070 SOCKS5",
                      "10.0.0.4:443 open through proxy proxy.example.com:5070 HTTPS",
                      "Invalid user test9 from 10.0.0.5", "Invalid user test7 from 10.0.0.6"]
-        let ids = try perLine(lines.joined(separator: "\n")).ids
+        let ids = try templateIDs(lines)
         #expect(ids[0] == ids[1] && ids[1] == ids[3])
         #expect(ids[2] != ids[0])
         // Lower-case names with digits are values (user names, hosts).
@@ -138,7 +143,7 @@ import Testing
         let raw = ["[10.30 16:49:06] chrome.exe - proxy.example.com:5070 open through proxy proxy.example.com:5070 HTTPS",
                    "[10.30 16:49:07] QQ.exe - proxy.example.com:5070 open through proxy proxy.example.com:5070 HTTPS",
                    "[10.30 21:08:03] spoolsv.exe *64 - proxy.example.com:5070 open through proxy proxy.example.com:5070 HTTPS"]
-        let ids = try perLine(raw.joined(separator: "\n")).ids
+        let ids = try templateIDs(raw)
         #expect(ids[0] == ids[1] && ids[1] == ids[2])
     }
 
@@ -148,17 +153,17 @@ import Testing
         let columns = ["2579921 node-140 node status 1074216940 1 running",
                        "2286759 full partition status 1061219795 -1 running",
                        "2567354 node-147 node status 1074098611 1 not responding"]
-        let ids = try perLine(columns.joined(separator: "\n")).ids
+        let ids = try templateIDs(columns)
         #expect(ids[0] == ids[1] && ids[2] != ids[0])
         let nodes = ["- 1117955341 2005.06.05 R25-M0-N7-C:J02-U01 2005-06-05-00.09.01.903373 R25-M0-N7-C:J02-U01 RAS KERNEL INFO generating core.2275",
                      "- 1117984124 2005.06.05 R36-M1-NF-C:J11-U01 2005-06-05-08.08.44.281729 R36-M1-NF-C:J11-U01 RAS KERNEL INFO generating core.6545",
                      "- 1118765825 2005.06.14 R13-M0-NA-C:J15-U01 2005-06-14-09.17.05.516605 R13-M0-NA-C:J15-U01 RAS KERNEL FATAL instruction address: 0x00004ed8"]
-        let nodeIDs = try perLine(nodes.joined(separator: "\n")).ids
+        let nodeIDs = try templateIDs(nodes)
         #expect(nodeIDs[0] == nodeIDs[1] && nodeIDs[2] != nodeIDs[0])
         // A message with two values in a row after a syslog header keeps its words.
         let syslog = ["Jun 14 15:16:01 combo sshd[19939]: connection from 10.0.0.1 (10.0.0.1) at noon",
                       "Jun 14 15:16:02 combo ftpd[19940]: session from 10.0.0.2 (10.0.0.2) at noon"]
-        let syslogIDs = try perLine(syslog.joined(separator: "\n")).ids
+        let syslogIDs = try templateIDs(syslog)
         #expect(syslogIDs[0] != syslogIDs[1])
     }
 
